@@ -1,0 +1,21 @@
+// One jest run for the whole repo. Workspace packages are mapped to their TypeScript sources, so
+// tests never depend on a previous build; type checking is `npm run typecheck`'s job.
+const fs = require('node:fs');
+const path = require('node:path');
+
+const moduleNameMapper = {};
+for (const group of ['libs', 'apps', 'tools']) {
+  for (const dir of fs.readdirSync(path.join(__dirname, group))) {
+    moduleNameMapper[`^@subtrack/${dir}$`] = `<rootDir>/${group}/${dir}/src/index.ts`;
+  }
+}
+
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/tools'],
+  testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: 'tsconfig.jest.json' }] },
+  moduleNameMapper,
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  setupFiles: ['reflect-metadata'],
+};

@@ -1,0 +1,2 @@
+export * from './events';
+export { domainEventSchema, parseDomainEvent, InvalidEventError } from './schema';

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { EVENT_VERSION, JOURNAL_ACTIONS, type DomainEvent } from './events';
+
+// One schema for every event crossing a process boundary: consumers validate at the edge instead
+// of trusting whatever a topic hands them.
+const int = z.number().int();
+const subscriber = z.object({ id: int, username: z.string() });
+const chatInfo = z.object({ id: int, title: z.string(), type: z.string(), username: z.string() });
+const status = z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3), z.literal(4)]);
+const meta = {
+  id: z.string().min(1),
+  version: z.literal(EVENT_VERSION),
+  key: z.string().min(1),
+  account: int,
+  bot: int,
+  updateId: int,
+  time: int,
+};
+const membership = { chat: int, subscriber };
+
+export const domainEventSchema = z.discriminatedUnion('type', [
+  z.object({
+    ...meta,
+    type: z.literal('SubscriberStarted'),
+    data: z.object({ campaign: int, chat: int, subscriber, click: z.string(), inviteLink: z.string() }),
+  }),
+  z.object({ ...meta, type: z.literal('JoinRequested'), data: z.object({ ...membership, inviteLink: z.string() }) }),
+  z.object({ ...meta, type: z.literal('MemberJoined'), data: z.object({ ...membership, inviteLink: z.string() }) }),
+  z.object({
+    ...meta,
+    type: z.literal('JoinRequestApproved'),
+    data: z.object({ ...membership, inviteLink: z.string() }),
+  }),
+  z.object({ ...meta, type: z.literal('MemberLeft'), data: z.object(membership) }),
+  z.object({ ...meta, type: z.literal('MemberBanned'), data: z.object({ ...membership, by: int }) }),
+  z.object({ ...meta, type: z.literal('BotAddedToChat'), data: z.object({ chat: chatInfo, admin: z.boolean() }) }),
+  z.object({ ...meta, type: z.literal('BotRemovedFromChat'), data: z.object({ chat: chatInfo }) }),
+  z.object({
+    ...meta,
+    type: z.literal('LeadStatusChanged'),
+    data: z.object({
+      lead: int,
+      campaign: int,
+      chat: int,
+      subscriber,
+      click: z.string(),
+      from: status.nullable(),
+      to: status,
+      first: z.boolean(),
+      joinTime: int,
+    }),
+  }),
+  z.object({
+    ...meta,
+    type: z.literal('LeadClickReplaced'),
+    data: z.object({ lead: int, campaign: int, chat: int, subscriber, click: z.string(), status }),
+  }),
+  z.object({
+    ...meta,
+    type: z.literal('JournalRecorded'),
+    data: z.object({
+      entry: int,
+      chat: int,
+      subscriber,
+      action: z.enum(JOURNAL_ACTIONS),
+      paid: z.union([z.literal(0), z.literal(1)]),
+    }),
+  }),
+]);
+
+export class InvalidEventError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidEventError';
+  }
+}
+
+/** Parses an event read from a log; throws InvalidEventError naming the offending field. */
+export function parseDomainEvent(raw: unknown): DomainEvent {
+  const result = domainEventSchema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new InvalidEventError(`invalid event: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'unknown'}`);
+  }
+  return result.data as DomainEvent;
+}

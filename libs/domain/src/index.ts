@@ -1,0 +1,10 @@
+export { decide, evolve, applyToLead, attributeLead, hasReached } from './lead/lead';
+export type { Lead, LeadInput, LeadChange } from './lead/lead';
+export { classifyChatMember, journalAction, isMembershipEvent } from './journal/journal';
+export type { ChatMemberLike, ChatMemberUpdateLike, MembershipKind } from './journal/journal';
+export { normalizeUpdate, MalformedUpdateError } from './telegram/normalize';
+export type { BotContext, StartRequest, Normalized } from './telegram/normalize';
+export { parseStartPayload, startCommandPayload } from './telegram/start-payload';
+export type { StartPayload } from './telegram/start-payload';
+export * from './time/time';
+export * from './stats/stats';

@@ -1,0 +1,116 @@
+/**
+ * Calendar arithmetic in an account's IANA time zone, with Intl only. Days are local calendar days,
+ * so a day can be 23 or 25 hours long across a DST change.
+ */
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(tz: string): Intl.DateTimeFormat {
+  let f = formatters.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: tz,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(tz, f);
+  }
+  return f;
+}
+
+export function isValidTimeZone(tz: string): boolean {
+  if (tz === '') return false;
+  try {
+    formatter(tz);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+interface Wall {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+function wall(unix: number, tz: string): Wall {
+  const p: Record<string, number> = {};
+  for (const part of formatter(tz).formatToParts(new Date(unix * 1000))) {
+    if (part.type !== 'literal') p[part.type] = Number(part.value);
+  }
+  return { year: p.year!, month: p.month!, day: p.day!, hour: p.hour!, minute: p.minute!, second: p.second! };
+}
+
+const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
+
+/** `YYYY-MM-DD HH:MM:SS` in the time zone; the seed's "0000-00-00 00:00:00" for 0. */
+export function formatDateTime(unix: number, tz: string): string {
+  if (unix === 0) return '0000-00-00 00:00:00';
+  const w = wall(unix, tz);
+  return `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)} ${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}`;
+}
+
+/** The local calendar day (`YYYY-MM-DD`) a moment falls on. */
+export function localDay(unix: number, tz: string): string {
+  const w = wall(unix, tz);
+  return `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}`;
+}
+
+function offsetAt(unix: number, tz: string): number {
+  const w = wall(unix, tz);
+  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) / 1000 - unix;
+}
+
+/** Unix seconds of local midnight starting the day `YYYY-MM-DD`. */
+export function dayStart(day: string, tz: string): number {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const naive = Date.UTC(y, m - 1, d) / 1000;
+  // Two passes settle the offset when midnight sits next to a DST change.
+  let guess = naive - offsetAt(naive, tz);
+  guess = naive - offsetAt(guess, tz);
+  // A zone that skips midnight itself (DST at 00:00) starts the day at the first moment that exists.
+  while (localDay(guess, tz) !== day && localDay(guess, tz) < day) guess += 3600;
+  return guess;
+}
+
+/** The next calendar day after `YYYY-MM-DD`. */
+export function nextDay(day: string): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const t = new Date(Date.UTC(y, m - 1, d + 1));
+  return `${pad(t.getUTCFullYear(), 4)}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`;
+}
+
+export interface DaySlice {
+  day: string;
+  /** Inclusive bounds, Unix seconds, clipped to the requested range. */
+  from: number;
+  to: number;
+  /** True when the slice covers the whole calendar day. */
+  whole: boolean;
+}
+
+/** The local days that `[from, to]` (inclusive, Unix seconds) touches, each clipped to the range. */
+export function daySlices(from: number, to: number, tz: string): DaySlice[] {
+  const slices: DaySlice[] = [];
+  if (from > to) return slices;
+  let day = localDay(from, tz);
+  let start = dayStart(day, tz);
+  while (start <= to) {
+    const next = nextDay(day);
+    const nextStart = dayStart(next, tz);
+    const sliceFrom = Math.max(from, start);
+    const sliceTo = Math.min(to, nextStart - 1);
+    slices.push({ day, from: sliceFrom, to: sliceTo, whole: sliceFrom === start && sliceTo === nextStart - 1 });
+    day = next;
+    start = nextStart;
+  }
+  return slices;
+}
