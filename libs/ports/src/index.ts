@@ -1,1 +1,6 @@
-export {};
+export type * from './event-log.port';
+export type * from './catalog.port';
+export type * from './ingest.port';
+export type * from './lead.port';
+export type * from './stats.port';
+export * from './tokens';

@@ -12,6 +12,8 @@ export interface ChatMemberUpdateLike {
   old_chat_member: ChatMemberLike;
   new_chat_member: ChatMemberLike;
   via_join_request?: boolean;
+  /** The invite link used to join; one that `creates_join_request` can only be used through an approved request. */
+  invite_link?: { creates_join_request?: boolean };
 }
 
 const isMember = (m: ChatMemberLike): boolean =>
@@ -27,7 +29,10 @@ export type MembershipKind = 'joined' | 'approved' | 'left' | 'banned';
 export function classifyChatMember(update: ChatMemberUpdateLike): MembershipKind | null {
   const was = isMember(update.old_chat_member);
   const now = isMember(update.new_chat_member);
-  if (!was && now) return update.via_join_request ? 'approved' : 'joined';
+  // Telegram sets via_join_request only for requests sent without an invite link; a request sent
+  // through a link with creates_join_request (the lead's personal link) arrives with that link.
+  const viaRequest = update.via_join_request === true || update.invite_link?.creates_join_request === true;
+  if (!was && now) return viaRequest ? 'approved' : 'joined';
   if (update.new_chat_member.status === 'kicked') return update.old_chat_member.status === 'kicked' ? null : 'banned';
   if (was && !now) {
     const userId = update.new_chat_member.user?.id ?? update.old_chat_member.user?.id;
@@ -46,4 +51,4 @@ const ACTION_BY_EVENT: Record<MembershipEvent['type'], JournalAction> = {
 
 export const journalAction = (type: MembershipEvent['type']): JournalAction => ACTION_BY_EVENT[type];
 
-export const isMembershipEvent = (e: { type: string }): e is MembershipEvent => e.type in ACTION_BY_EVENT;
+export const isMembershipEvent = (e: { type: string }): e is MembershipEvent => Object.hasOwn(ACTION_BY_EVENT, e.type);

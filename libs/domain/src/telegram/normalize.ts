@@ -114,6 +114,7 @@ export function normalizeUpdate(raw: unknown, ctx: BotContext): Normalized {
       old_chat_member: member(cm, 'old_chat_member', path),
       new_chat_member: member(cm, 'new_chat_member', path),
       via_join_request: cm['via_join_request'] === true,
+      invite_link: { creates_join_request: isObj(cm['invite_link']) && cm['invite_link']['creates_join_request'] === true },
     });
     const m = meta(subscriber.id, time);
     const link = inviteLink(cm);

@@ -1,0 +1,88 @@
+import type { LeadStatusName } from '@subtrack/contracts';
+
+export type PostbackTemplates = Partial<Record<LeadStatusName, string>>;
+
+export interface Account {
+  id: number;
+  name: string;
+  timezone: string;
+  /** sha256 of the secret half of the API key; the key itself is never stored. */
+  keyHash: string;
+  postbacks: PostbackTemplates;
+  created: number;
+}
+
+export interface Bot {
+  id: number;
+  account: number;
+  username: string;
+  token: string;
+  /** Secret Telegram echoes in X-Telegram-Bot-Api-Secret-Token on every webhook call. */
+  secret: string;
+  created: number;
+}
+
+export interface BotChat {
+  bot: number;
+  id: number;
+  account: number;
+  title: string;
+  type: string;
+  username: string;
+  admin: boolean;
+  /** False once the bot was removed from the chat. */
+  active: boolean;
+  /** Log seq of the last event applied, so a redelivered older event cannot roll the row back. */
+  seq: number;
+}
+
+export type JoinMode = 'request' | 'direct';
+export type PostbackMethod = 'GET' | 'POST';
+
+export interface Campaign {
+  id: number;
+  account: number;
+  name: string;
+  /** Deep-link code: letters and digits, no dash. */
+  code: string;
+  bot: number;
+  chat: number;
+  joinMode: JoinMode;
+  welcome: string;
+  /** null: the account's global templates apply. */
+  postbacks: PostbackTemplates | null;
+  method: PostbackMethod;
+  /** Body template for POST postbacks, "" for none. */
+  body: string;
+  /** Hours after join_time during which cancel/trash postbacks fire; 0 = no limit. */
+  unsubWindow: number;
+  isDefault: boolean;
+  created: number;
+}
+
+export type NewCampaign = Omit<Campaign, 'id'>;
+
+/** Accounts, bots, chats and campaigns: the configuration every service reads. */
+export interface CatalogStore {
+  createAccount(input: Omit<Account, 'id'>): Promise<Account>;
+  getAccount(id: number): Promise<Account | null>;
+  updateAccount(account: Account): Promise<void>;
+
+  saveBot(bot: Bot): Promise<void>;
+  getBot(id: number): Promise<Bot | null>;
+  /** Every bot, or one account's. */
+  listBots(account?: number): Promise<Bot[]>;
+
+  /** Applies a chat membership change of a bot unless a newer one (higher seq) is already stored. */
+  applyChat(chat: BotChat): Promise<void>;
+  getChat(bot: number, chat: number): Promise<BotChat | null>;
+  listChats(bot: number): Promise<BotChat[]>;
+
+  createCampaign(input: NewCampaign): Promise<Campaign>;
+  updateCampaign(campaign: Campaign): Promise<void>;
+  getCampaign(id: number): Promise<Campaign | null>;
+  getCampaignByCode(code: string): Promise<Campaign | null>;
+  listCampaigns(account: number): Promise<Campaign[]>;
+  /** The bot's default campaign, for a bare /start or an unknown code. */
+  defaultCampaign(bot: number): Promise<Campaign | null>;
+}

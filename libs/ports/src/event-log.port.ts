@@ -1,0 +1,41 @@
+import type { DomainEvent, Topic } from '@subtrack/contracts';
+
+/** An event as read back from the log. */
+export interface LoggedEvent<E extends DomainEvent = DomainEvent> {
+  /** Partition the event sits in (always 0 in the embedded log). */
+  partition: number;
+  /**
+   * Log-wide unique integer, increasing within a partition and the same on every replay. Entities
+   * born from an event (leads, journal rows) take it as their id, so a rebuild gives the same ids.
+   */
+  seq: number;
+  event: E;
+}
+
+export type BatchHandler = (batch: readonly LoggedEvent[]) => Promise<void>;
+
+export interface SubscribeOptions {
+  topic: Topic;
+  /** Consumer group: instances with the same group share the work, each group sees every event. */
+  group: string;
+  batchSize?: number;
+}
+
+export interface Subscription {
+  /** Stops after the batch in hand is handled and its position committed. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The durable, ordered event log. Delivery is at least once: a batch is committed only after its
+ * handler resolved, so a crash replays it and handlers must be idempotent. Events with the same key
+ * keep their order.
+ */
+export interface EventLog {
+  /** Resolves once the events are durable. Appending an event id that is already logged is allowed. */
+  append(topic: Topic, events: readonly DomainEvent[]): Promise<void>;
+  subscribe(options: SubscribeOptions, handler: BatchHandler): Promise<Subscription>;
+  /** Forgets a group's positions so that it reads the topic again from the start (rebuilds). */
+  resetGroup(group: string, topic: Topic): Promise<void>;
+  close(): Promise<void>;
+}

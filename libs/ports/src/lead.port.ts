@@ -1,0 +1,103 @@
+import type { JournalAction, LeadStatus } from '@subtrack/contracts';
+import type { Lead } from '@subtrack/domain';
+import type { LeadCounters, OrganicCounters } from '@subtrack/domain';
+
+/** A lead as stored: the domain state plus the seq of the last event applied to it. */
+export interface StoredLead extends Lead {
+  seq: number;
+}
+
+export interface JournalEntry {
+  /** The seq of the event it came from. */
+  id: number;
+  account: number;
+  bot: number;
+  chat: number;
+  subscriber: number;
+  username: string;
+  action: JournalAction;
+  paid: 0 | 1;
+  time: number;
+}
+
+/** One status change of a lead; `first` marks what statistics count. */
+export interface LeadTransition {
+  /** Deterministic: derived from the event seq, so a redelivery rewrites the same row. */
+  id: string;
+  lead: number;
+  account: number;
+  campaign: number;
+  chat: number;
+  from: LeadStatus | null;
+  to: LeadStatus;
+  first: boolean;
+  time: number;
+}
+
+/** Everything one batch of events changed, written at once. Every part is idempotent. */
+export interface LeadUnitOfWork {
+  leads: StoredLead[];
+  journal: JournalEntry[];
+  transitions: LeadTransition[];
+}
+
+export interface Page {
+  limit: number;
+  offset: number;
+}
+
+export interface LeadQuery extends Page {
+  account: number;
+  campaign?: number;
+  status?: LeadStatus;
+  /** Inclusive bounds on start_time, Unix seconds. */
+  from?: number;
+  to?: number;
+}
+
+export interface JournalQuery extends Page {
+  account: number;
+  bot?: number;
+  chat?: number;
+  action?: JournalAction;
+  from?: number;
+  to?: number;
+}
+
+export interface CountScope {
+  account: number;
+  campaign?: number;
+  /** Inclusive bounds, Unix seconds. */
+  from: number;
+  to: number;
+}
+
+export interface OrganicScope {
+  account: number;
+  /** Restricts to one chat (a campaign's); all of the account's chats otherwise. */
+  chat?: number;
+  from: number;
+  to: number;
+}
+
+export interface PageOf<T> {
+  rows: T[];
+  total: number;
+}
+
+/** Leads, their transitions and the chat journal: the lead-projection's store. */
+export interface LeadStore {
+  /** Every lead of these subscribers, across campaigns. */
+  leadsOf(subscribers: readonly number[]): Promise<StoredLead[]>;
+  commit(work: LeadUnitOfWork): Promise<void>;
+
+  listLeads(query: LeadQuery): Promise<PageOf<StoredLead>>;
+  /** Streams every lead matching the query's filters, newest first, ignoring paging. */
+  streamLeads(query: Omit<LeadQuery, 'limit' | 'offset'>): AsyncIterable<StoredLead>;
+  listJournal(query: JournalQuery): Promise<PageOf<JournalEntry>>;
+
+  /** Recount from raw history: leads entering each status for the first time within the scope. */
+  countFirstEntries(scope: CountScope): Promise<LeadCounters>;
+  /** Recount from the raw journal: organic joins and leaves within the scope. */
+  countOrganic(scope: OrganicScope): Promise<OrganicCounters>;
+}

@@ -1,0 +1,188 @@
+import type { JournalAction, LeadStatus } from '@subtrack/contracts';
+import {
+  counterFor,
+  emptyLeadCounters,
+  emptyOrganicCounters,
+  organicCounterFor,
+  type LeadCounters,
+  type OrganicCounters,
+} from '@subtrack/domain';
+import type {
+  CountScope,
+  JournalEntry,
+  JournalQuery,
+  LeadQuery,
+  LeadStore,
+  LeadUnitOfWork,
+  OrganicScope,
+  PageOf,
+  StoredLead,
+} from '@subtrack/ports';
+import type { Db } from './database';
+import { StatementCache, where } from './statements';
+
+interface LeadRow {
+  id: number;
+  account: number;
+  campaign: number;
+  chat: number;
+  bot: number;
+  subscriber: number;
+  username: string;
+  click: string;
+  invite_link: string;
+  status: LeadStatus;
+  start_time: number;
+  join_time: number;
+  updated: number;
+  reached: number;
+  seq: number;
+}
+
+const toLead = (r: LeadRow): StoredLead => ({
+  id: r.id,
+  account: r.account,
+  campaign: r.campaign,
+  chat: r.chat,
+  bot: r.bot,
+  subscriber: r.subscriber,
+  username: r.username,
+  click: r.click,
+  inviteLink: r.invite_link,
+  status: r.status,
+  startTime: r.start_time,
+  joinTime: r.join_time,
+  updated: r.updated,
+  reached: r.reached,
+  seq: r.seq,
+});
+
+export class SqliteLeadStore implements LeadStore {
+  private readonly statements: StatementCache;
+  private readonly commitTx;
+
+  constructor(private readonly db: Db) {
+    this.statements = new StatementCache(db);
+    // Each write is guarded so that applying the same unit of work twice changes nothing: leads only
+    // move forward in seq, journal rows and transitions are keyed by the event they came from.
+    const upsertLead = db.prepare(
+      `INSERT INTO leads (id, account, campaign, chat, bot, subscriber, username, click, invite_link, status, start_time, join_time, updated, reached, seq)
+       VALUES (@id, @account, @campaign, @chat, @bot, @subscriber, @username, @click, @inviteLink, @status, @startTime, @joinTime, @updated, @reached, @seq)
+       ON CONFLICT (id) DO UPDATE SET username = excluded.username, click = excluded.click, status = excluded.status,
+         join_time = excluded.join_time, updated = excluded.updated, reached = excluded.reached, seq = excluded.seq
+       WHERE excluded.seq > leads.seq`,
+    );
+    const insertJournal = db.prepare(
+      `INSERT OR IGNORE INTO journal (id, account, bot, chat, subscriber, username, action, paid, time)
+       VALUES (@id, @account, @bot, @chat, @subscriber, @username, @action, @paid, @time)`,
+    );
+    const insertTransition = db.prepare(
+      `INSERT OR IGNORE INTO lead_transitions (id, lead, account, campaign, chat, from_status, to_status, first, time)
+       VALUES (@id, @lead, @account, @campaign, @chat, @from, @to, @first, @time)`,
+    );
+    this.commitTx = db.transaction((work: LeadUnitOfWork) => {
+      for (const lead of work.leads) upsertLead.run(lead);
+      for (const entry of work.journal) insertJournal.run(entry);
+      for (const t of work.transitions) insertTransition.run({ ...t, first: t.first ? 1 : 0 });
+    });
+  }
+
+  async leadsOf(subscribers: readonly number[]): Promise<StoredLead[]> {
+    const out: StoredLead[] = [];
+    // Chunks keep the statement shapes few and under SQLite's variable limit.
+    for (let i = 0; i < subscribers.length; i += 100) {
+      const chunk = subscribers.slice(i, i + 100);
+      const sql = `SELECT * FROM leads WHERE subscriber IN (${chunk.map(() => '?').join(',')})`;
+      for (const row of this.statements.get(sql).all(...chunk) as LeadRow[]) out.push(toLead(row));
+    }
+    return out;
+  }
+
+  async commit(work: LeadUnitOfWork): Promise<void> {
+    this.commitTx(work);
+  }
+
+  private leadFilter(q: Omit<LeadQuery, 'limit' | 'offset'>) {
+    return where([
+      ['account = ?', q.account],
+      ['campaign = ?', q.campaign],
+      ['status = ?', q.status],
+      ['start_time >= ?', q.from],
+      ['start_time <= ?', q.to],
+    ]);
+  }
+
+  async listLeads(q: LeadQuery): Promise<PageOf<StoredLead>> {
+    const w = this.leadFilter(q);
+    const rows = this.statements
+      .get(`SELECT * FROM leads ${w.sql} ORDER BY start_time DESC, id DESC LIMIT ? OFFSET ?`)
+      .all(...w.params, q.limit, q.offset) as LeadRow[];
+    const total = (this.statements.get(`SELECT COUNT(*) AS n FROM leads ${w.sql}`).get(...w.params) as { n: number }).n;
+    return { rows: rows.map(toLead), total };
+  }
+
+  async *streamLeads(q: Omit<LeadQuery, 'limit' | 'offset'>): AsyncIterable<StoredLead> {
+    const w = this.leadFilter(q);
+    // Keyset pages: a long export neither holds a read transaction open nor skips rows.
+    let cursor: { start: number; id: number } | null = null;
+    for (;;) {
+      const after = cursor ? 'AND (start_time < ? OR (start_time = ? AND id < ?))' : '';
+      const sql = `SELECT * FROM leads ${w.sql || 'WHERE 1'} ${after} ORDER BY start_time DESC, id DESC LIMIT 1000`;
+      const params = cursor ? [...w.params, cursor.start, cursor.start, cursor.id] : w.params;
+      const rows = this.statements.get(sql).all(...params) as LeadRow[];
+      for (const row of rows) yield toLead(row);
+      if (rows.length < 1000) return;
+      const last = rows[rows.length - 1]!;
+      cursor = { start: last.start_time, id: last.id };
+    }
+  }
+
+  async listJournal(q: JournalQuery): Promise<PageOf<JournalEntry>> {
+    const w = where([
+      ['account = ?', q.account],
+      ['bot = ?', q.bot],
+      ['chat = ?', q.chat],
+      ['action = ?', q.action],
+      ['time >= ?', q.from],
+      ['time <= ?', q.to],
+    ]);
+    const rows = this.statements
+      .get(`SELECT * FROM journal ${w.sql} ORDER BY time DESC, id DESC LIMIT ? OFFSET ?`)
+      .all(...w.params, q.limit, q.offset) as JournalEntry[];
+    const total = (this.statements.get(`SELECT COUNT(*) AS n FROM journal ${w.sql}`).get(...w.params) as { n: number }).n;
+    return { rows, total };
+  }
+
+  async countFirstEntries(scope: CountScope): Promise<LeadCounters> {
+    const w = where([
+      ['account = ?', scope.account],
+      ['campaign = ?', scope.campaign],
+      ['time >= ?', scope.from],
+      ['time <= ?', scope.to],
+    ]);
+    const rows = this.statements
+      .get(`SELECT to_status AS status, COUNT(*) AS n FROM lead_transitions ${w.sql} AND first = 1 GROUP BY to_status`)
+      .all(...w.params) as { status: LeadStatus; n: number }[];
+    const counters = emptyLeadCounters();
+    for (const r of rows) counters[counterFor(r.status)] += r.n;
+    return counters;
+  }
+
+  async countOrganic(scope: OrganicScope): Promise<OrganicCounters> {
+    const w = where([
+      ['account = ?', scope.account],
+      ['chat = ?', scope.chat],
+      ['time >= ?', scope.from],
+      ['time <= ?', scope.to],
+    ]);
+    const rows = this.statements
+      .get(`SELECT action, COUNT(*) AS n FROM journal ${w.sql} AND paid = 0 GROUP BY action`)
+      .all(...w.params) as { action: JournalAction; n: number }[];
+    const counters = emptyOrganicCounters();
+    for (const r of rows) {
+      const c = organicCounterFor(r.action);
+      if (c) counters[c] += r.n;
+    }
+    return counters;
+  }
+}
