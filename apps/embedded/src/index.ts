@@ -1,1 +1,2 @@
-export {};
+export { startEmbedded, resolveAdminToken } from './app';
+export type { EmbeddedApp, EmbeddedOptions } from './app';

@@ -1,1 +1,3 @@
-export {};
+export { IngestModule } from './ingest.module';
+export { UpdateIngestor } from './update-ingestor';
+export { BotRegistry } from './bot-registry';

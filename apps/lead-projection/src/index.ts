@@ -1,1 +1,2 @@
-export {};
+export { LeadProjector } from './lead-projector';
+export { LeadProjectionModule, LEAD_PROJECTION_GROUP } from './lead-projection.module';

@@ -1,1 +1,2 @@
-export {};
+export { RollupProjector } from './rollup-projector';
+export { StatsModule, STATS_GROUP } from './stats.module';

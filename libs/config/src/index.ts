@@ -1,1 +1,3 @@
-export {};
+export { loadConfig, isDistributed, ConfigError } from './env';
+export type { Config } from './env';
+export const CONFIG = Symbol('CONFIG');

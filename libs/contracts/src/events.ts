@@ -39,6 +39,17 @@ export interface EventMeta {
   updateId: number;
   /** Unix seconds. */
   time: number;
+  /**
+   * On events derived from another event: where the cause sits in its log (partition, and
+   * `seq * 16 + n` for the n-th event derived from it). Consumers skip anything at or below what they
+   * have applied, which drops the duplicates an at-least-once producer may write after a crash.
+   */
+  source?: EventSource;
+}
+
+export interface EventSource {
+  partition: number;
+  order: number;
 }
 
 type Event<T extends string, D> = EventMeta & { type: T; data: D };

@@ -15,6 +15,7 @@ const meta = {
   bot: int,
   updateId: int,
   time: int,
+  source: z.object({ partition: int, order: int }).optional(),
 };
 const membership = { chat: int, subscriber };
 

@@ -2,9 +2,11 @@ export { decide, evolve, applyToLead, attributeLead, hasReached } from './lead/l
 export type { Lead, LeadInput, LeadChange } from './lead/lead';
 export { classifyChatMember, journalAction, isMembershipEvent } from './journal/journal';
 export type { ChatMemberLike, ChatMemberUpdateLike, MembershipKind } from './journal/journal';
-export { normalizeUpdate, MalformedUpdateError } from './telegram/normalize';
+export { normalizeUpdate, eventMeta, MalformedUpdateError } from './telegram/normalize';
 export type { BotContext, StartRequest, Normalized } from './telegram/normalize';
 export { parseStartPayload, startCommandPayload } from './telegram/start-payload';
 export type { StartPayload } from './telegram/start-payload';
 export * from './time/time';
 export * from './stats/stats';
+export { planRange } from './stats/plan';
+export type { RangePlan, LiveStretch } from './stats/plan';

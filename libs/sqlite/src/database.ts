@@ -51,6 +51,9 @@ CREATE INDEX IF NOT EXISTS campaigns_bot ON campaigns(bot);
 CREATE TABLE IF NOT EXISTS invite_links (
   campaign INTEGER NOT NULL, subscriber INTEGER NOT NULL, link TEXT NOT NULL, PRIMARY KEY (campaign, subscriber)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS handled_starts (
+  bot INTEGER NOT NULL, update_id INTEGER NOT NULL, PRIMARY KEY (bot, update_id)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS dead_letters (
   id INTEGER PRIMARY KEY AUTOINCREMENT, bot INTEGER NOT NULL, update_id INTEGER, payload TEXT NOT NULL,
   error TEXT NOT NULL, time INTEGER NOT NULL

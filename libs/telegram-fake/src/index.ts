@@ -1,1 +1,25 @@
-export {};
+export { FakeTelegram, defaultAdminRights } from './fake-telegram';
+export type {
+  ApiCallRecord,
+  CreatedBot,
+  DeliveryRecord,
+  Emitted,
+  FakeTelegramOptions,
+  FaultSpec,
+  InviteLinkOptions,
+  LinkRef,
+  Ref,
+} from './fake-telegram';
+export { startFakeTelegram, createRequestHandler, parseBody, CONTROL_ACTIONS, CONTROL_VIEWS } from './server';
+export type { RunningFakeTelegram, StartFakeTelegramOptions } from './server';
+export { FakeTelegramClient, FakeControlError } from './client';
+export type { FakeControl, MaybePromise } from './control';
+export { generateTraffic } from './traffic';
+export type { TrafficOptions, TrafficResult } from './traffic';
+export { TelegramApiError, ScenarioError } from './errors';
+export { BOT_API_METHODS } from './bot-api';
+export { Clock } from './clock';
+export { createRng } from './random';
+export type { Rng } from './random';
+export { inviteLinkButtons } from './messages';
+export * from './types';

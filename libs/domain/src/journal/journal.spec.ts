@@ -1,9 +1,19 @@
-import { classifyChatMember, isMembershipEvent, journalAction, type ChatMemberLike, type ChatMemberUpdateLike } from './journal';
+import {
+  classifyChatMember,
+  isMembershipEvent,
+  journalAction,
+  type ChatMemberLike,
+  type ChatMemberUpdateLike,
+} from './journal';
 
 const SUBSCRIBER = 9876543210;
 const ADMIN = 111;
 
-const as = (status: string, extra: Partial<ChatMemberLike> = {}): ChatMemberLike => ({ status, user: { id: SUBSCRIBER }, ...extra });
+const as = (status: string, extra: Partial<ChatMemberLike> = {}): ChatMemberLike => ({
+  status,
+  user: { id: SUBSCRIBER },
+  ...extra,
+});
 const restricted = (isMember: boolean): ChatMemberLike => as('restricted', { is_member: isMember });
 
 /** A chat_member change of SUBSCRIBER, performed by `by` (the subscriber themselves by default). */
@@ -26,7 +36,9 @@ describe('classifyChatMember (SPEC §5)', () => {
     });
 
     it('a join through a direct invite link (no request) is a join', () => {
-      expect(classifyChatMember(change(as('left'), as('member'), { inviteLink: { creates_join_request: false } }))).toBe('joined');
+      expect(
+        classifyChatMember(change(as('left'), as('member'), { inviteLink: { creates_join_request: false } })),
+      ).toBe('joined');
     });
 
     it('added by an admin is a join', () => {
@@ -44,15 +56,19 @@ describe('classifyChatMember (SPEC §5)', () => {
 
   describe('approvals', () => {
     it('a direct join request approved by an admin (via_join_request) is an approval', () => {
-      expect(classifyChatMember(change(as('left'), as('member'), { by: ADMIN, viaJoinRequest: true }))).toBe('approved');
+      expect(classifyChatMember(change(as('left'), as('member'), { by: ADMIN, viaJoinRequest: true }))).toBe(
+        'approved',
+      );
     });
 
     it('a join through a link that creates join requests is an approved request', () => {
       // Telegram sets via_join_request only for requests made without an invite link; a request made
       // through the lead's personal `creates_join_request` link arrives with that link instead.
-      expect(classifyChatMember(change(as('left'), as('member'), { by: ADMIN, inviteLink: { creates_join_request: true } }))).toBe(
-        'approved',
-      );
+      expect(
+        classifyChatMember(
+          change(as('left'), as('member'), { by: ADMIN, inviteLink: { creates_join_request: true } }),
+        ),
+      ).toBe('approved');
     });
   });
 
@@ -120,14 +136,21 @@ describe('journalAction / isMembershipEvent', () => {
     expect(journalAction('MemberBanned')).toBe('ban');
   });
 
-  it.each(['JoinRequested', 'JoinRequestApproved', 'MemberJoined', 'MemberLeft', 'MemberBanned'])('%s is a membership event', (type) => {
-    expect(isMembershipEvent({ type })).toBe(true);
-  });
-
-  it.each(['SubscriberStarted', 'BotAddedToChat', 'BotRemovedFromChat', 'LeadStatusChanged', 'toString', 'constructor'])(
-    '%s is not a membership event',
+  it.each(['JoinRequested', 'JoinRequestApproved', 'MemberJoined', 'MemberLeft', 'MemberBanned'])(
+    '%s is a membership event',
     (type) => {
-      expect(isMembershipEvent({ type })).toBe(false);
+      expect(isMembershipEvent({ type })).toBe(true);
     },
   );
+
+  it.each([
+    'SubscriberStarted',
+    'BotAddedToChat',
+    'BotRemovedFromChat',
+    'LeadStatusChanged',
+    'toString',
+    'constructor',
+  ])('%s is not a membership event', (type) => {
+    expect(isMembershipEvent({ type })).toBe(false);
+  });
 });

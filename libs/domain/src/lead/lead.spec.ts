@@ -1,5 +1,14 @@
 import { LeadStatus } from '@subtrack/contracts';
-import { applyToLead, attributeLead, decide, evolve, hasReached, type Lead, type LeadChange, type LeadInput } from './lead';
+import {
+  applyToLead,
+  attributeLead,
+  decide,
+  evolve,
+  hasReached,
+  type Lead,
+  type LeadChange,
+  type LeadInput,
+} from './lead';
 
 const { wait, hold, approve, cancel, trash } = LeadStatus;
 
@@ -113,7 +122,9 @@ describe('lead state machine (SPEC §4)', () => {
     });
 
     it('a /start without a click creates a lead with click ""', () => {
-      given().when(started(at(0), { click: '' })).thenLead({ click: '', status: wait });
+      given()
+        .when(started(at(0), { click: '' }))
+        .thenLead({ click: '', status: wait });
     });
 
     it.each(['requested', 'joined', 'left', 'banned'] as const)(
@@ -187,14 +198,19 @@ describe('lead state machine (SPEC §4)', () => {
     });
 
     // Every (status, activity) pair: the table's rows move the lead, everything else is no change.
-    const TABLE: Record<'requested' | 'joined' | 'left' | 'banned', Partial<Record<LeadStatus, LeadStatus>>> = {
+    const TABLE: Record<
+      'requested' | 'joined' | 'left' | 'banned',
+      Partial<Record<LeadStatus, LeadStatus>>
+    > = {
       requested: { [wait]: hold },
       joined: { [wait]: approve, [hold]: approve, [cancel]: approve, [trash]: approve },
       left: { [approve]: cancel },
       banned: { [hold]: trash, [approve]: trash, [cancel]: trash },
     };
     const pairs = ([wait, hold, approve, cancel, trash] as const).flatMap((status) =>
-      (['requested', 'joined', 'left', 'banned'] as const).map((type) => [NAMES[status], type, status, TABLE[type][status]] as const),
+      (['requested', 'joined', 'left', 'banned'] as const).map(
+        (type) => [NAMES[status], type, status, TABLE[type][status]] as const,
+      ),
     );
     it.each(pairs)('from %s, %s → %s', (_name, type, status, to) => {
       const { changes, lead } = applyToLead(replay(historyTo[status]), activity(type)(at(60)));
@@ -210,39 +226,57 @@ describe('lead state machine (SPEC §4)', () => {
 
   describe('transitions that must not happen', () => {
     it('leaving while in wait changes nothing (the subscriber never joined through us)', () => {
-      given(started(at(0))).when(left(at(1))).thenNothing();
+      given(started(at(0)))
+        .when(left(at(1)))
+        .thenNothing();
     });
 
     it('a ban while in wait changes nothing', () => {
-      given(started(at(0))).when(banned(at(1))).thenNothing();
+      given(started(at(0)))
+        .when(banned(at(1)))
+        .thenNothing();
     });
 
     it('a join request while approved changes nothing', () => {
-      given(...historyTo[approve]).when(requested(at(5))).thenNothing();
+      given(...historyTo[approve])
+        .when(requested(at(5)))
+        .thenNothing();
     });
 
     it('a join request after leaving does not go back to hold; the approval then rejoins', () => {
-      given(...historyTo[cancel]).when(requested(at(5))).thenNothing();
+      given(...historyTo[cancel])
+        .when(requested(at(5)))
+        .thenNothing();
       given(...historyTo[cancel], requested(at(5)))
         .when(joined(at(6)))
         .then([statusChanged(cancel, approve, at(6), false)]);
     });
 
     it('a redelivered join is idempotent: approve stays approve, updated unchanged', () => {
-      given(...historyTo[approve]).when(joined(at(5))).thenNothing();
+      given(...historyTo[approve])
+        .when(joined(at(5)))
+        .thenNothing();
     });
 
     it('a redelivered leave or ban changes nothing', () => {
-      given(...historyTo[cancel]).when(left(at(5))).thenNothing();
-      given(...historyTo[trash]).when(banned(at(5))).thenNothing();
+      given(...historyTo[cancel])
+        .when(left(at(5)))
+        .thenNothing();
+      given(...historyTo[trash])
+        .when(banned(at(5)))
+        .thenNothing();
     });
 
     it('leaving while in hold changes nothing', () => {
-      given(...historyTo[hold]).when(left(at(5))).thenNothing();
+      given(...historyTo[hold])
+        .when(left(at(5)))
+        .thenNothing();
     });
 
     it('leaving while banned does not turn trash into cancel', () => {
-      given(...historyTo[trash]).when(left(at(5))).thenNothing();
+      given(...historyTo[trash])
+        .when(left(at(5)))
+        .thenNothing();
     });
   });
 
@@ -268,7 +302,13 @@ describe('lead state machine (SPEC §4)', () => {
 
     it('remembers every status entered', () => {
       const lead = replay([started(at(0)), requested(at(1)), joined(at(2)), left(at(3))])!;
-      expect([wait, hold, approve, cancel, trash].map((s) => hasReached(lead, s))).toEqual([true, true, true, true, false]);
+      expect([wait, hold, approve, cancel, trash].map((s) => hasReached(lead, s))).toEqual([
+        true,
+        true,
+        true,
+        true,
+        false,
+      ]);
     });
   });
 
@@ -279,7 +319,14 @@ describe('lead state machine (SPEC §4)', () => {
     });
 
     it('join_time is set at the first approve and never moved by a rejoin', () => {
-      const lead = replay([started(at(0)), joined(at(1)), left(at(2)), joined(at(3)), banned(at(4)), joined(at(5))])!;
+      const lead = replay([
+        started(at(0)),
+        joined(at(1)),
+        left(at(2)),
+        joined(at(3)),
+        banned(at(4)),
+        joined(at(5)),
+      ])!;
       expect(lead.joinTime).toBe(at(1));
       expect(lead.updated).toBe(at(5));
       expect(lead.startTime).toBe(at(0));
@@ -308,15 +355,25 @@ describe('lead state machine (SPEC §4)', () => {
       given(...history)
         .when(started(at(10), { click: 'newclick' }))
         .then([{ type: 'clickReplaced', click: 'newclick', time: at(10) }])
-        .thenLead({ click: 'newclick', status: before.status, updated: before.updated, startTime: at(0), id: 1001 });
+        .thenLead({
+          click: 'newclick',
+          status: before.status,
+          updated: before.updated,
+          startTime: at(0),
+          id: 1001,
+        });
     });
 
     it('in wait, an empty click keeps the old click', () => {
-      given(started(at(0))).when(started(at(10), { click: '' })).thenNothing();
+      given(started(at(0)))
+        .when(started(at(10), { click: '' }))
+        .thenNothing();
     });
 
     it('in wait, the same click again is no change', () => {
-      given(started(at(0))).when(started(at(10), { click: 'abc456xyz' })).thenNothing();
+      given(started(at(0)))
+        .when(started(at(10), { click: 'abc456xyz' }))
+        .thenNothing();
     });
 
     it('a lead created without a click gets one from a later /start with a click', () => {
@@ -338,7 +395,9 @@ describe('lead state machine (SPEC §4)', () => {
     });
 
     it('a repeated /start does not change the status', () => {
-      given(...historyTo[hold]).when(started(at(10), { click: 'x' })).thenLead({ status: hold });
+      given(...historyTo[hold])
+        .when(started(at(10), { click: 'x' }))
+        .thenLead({ status: hold });
     });
   });
 
@@ -361,7 +420,10 @@ describe('lead state machine (SPEC §4)', () => {
     });
 
     it('removing the username sets it to ""', () => {
-      given(started(at(0))).when(left(at(1), '')).then([{ type: 'usernameChanged', username: '' }]).thenLead({ username: '' });
+      given(started(at(0)))
+        .when(left(at(1), ''))
+        .then([{ type: 'usernameChanged', username: '' }])
+        .thenLead({ username: '' });
     });
 
     it('a username change after approve is still tracked', () => {
@@ -388,7 +450,11 @@ describe('lead state machine (SPEC §4)', () => {
 
 describe('attributeLead (SPEC §3)', () => {
   const lead = (id: number, startTime: number, inviteLink: string) => ({ id, startTime, inviteLink });
-  const leads = [lead(1, at(0), 'https://t.me/+one'), lead(2, at(5), 'https://t.me/+two'), lead(3, at(3), 'https://t.me/+three')];
+  const leads = [
+    lead(1, at(0), 'https://t.me/+one'),
+    lead(2, at(5), 'https://t.me/+two'),
+    lead(3, at(3), 'https://t.me/+three'),
+  ];
 
   it('the lead whose personal invite link was used wins, even when it is not the newest', () => {
     expect(attributeLead(leads, 'https://t.me/+one')?.id).toBe(1);

@@ -45,7 +45,9 @@ export function organicCounterFor(action: JournalAction): keyof OrganicCounters 
 /** Conversion rate: confirms / starts × 100, one decimal, 0 without starts. */
 export function conversionRate(confirms: number, starts: number): number {
   if (starts === 0) return 0;
-  return Math.round((confirms / starts) * 1000) / 10;
+  // One division of exact integers: (c / s) * 1000 would land exact halves such as 201/400 = 50.25 %
+  // just below .5 in floating point and round them down.
+  return Math.round((confirms * 1000) / starts) / 10;
 }
 
 export interface Summary extends LeadCounters {

@@ -22,6 +22,11 @@ export type Normalized =
   | { kind: 'start'; start: StartRequest }
   | { kind: 'ignored'; reason: string };
 
+/** Envelope fields of an event born from a Telegram update: the id is the bot and update id. */
+export function eventMeta(ctx: BotContext, updateId: number, key: number, time: number): EventMeta {
+  return { id: `${ctx.bot}:${updateId}`, version: EVENT_VERSION, key: String(key), account: ctx.account, bot: ctx.bot, updateId, time };
+}
+
 export class MalformedUpdateError extends Error {
   constructor(message: string) {
     super(message);
@@ -70,15 +75,7 @@ function inviteLink(o: Obj): string {
 export function normalizeUpdate(raw: unknown, ctx: BotContext): Normalized {
   if (!isObj(raw)) throw new MalformedUpdateError('update must be an object');
   const updateId = int(raw, 'update_id', 'update');
-  const meta = (key: number, time: number): EventMeta => ({
-    id: `${ctx.bot}:${updateId}`,
-    version: EVENT_VERSION,
-    key: String(key),
-    account: ctx.account,
-    bot: ctx.bot,
-    updateId,
-    time,
-  });
+  const meta = (key: number, time: number): EventMeta => eventMeta(ctx, updateId, key, time);
 
   if (isObj(raw['message'])) {
     const msg = raw['message'];

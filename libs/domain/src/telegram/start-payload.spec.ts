@@ -42,9 +42,12 @@ describe('startCommandPayload', () => {
     expect(startCommandPayload(text)).toBe(payload);
   });
 
-  it.each(['hello', '/help', '/starter', 'start X', ' /start X', '', '/start@ X'])('%j is not a /start command', (text) => {
-    expect(startCommandPayload(text)).toBeNull();
-  });
+  it.each(['hello', '/help', '/starter', 'start X', ' /start X', '', '/start@ X'])(
+    '%j is not a /start command',
+    (text) => {
+      expect(startCommandPayload(text)).toBeNull();
+    },
+  );
 
   it('a malformed payload still comes through, and then parses to the default campaign', () => {
     expect(parseStartPayload(startCommandPayload('/start a.b')!)).toEqual({ code: '', click: '' });

@@ -114,3 +114,17 @@ export function daySlices(from: number, to: number, tz: string): DaySlice[] {
   }
   return slices;
 }
+
+/** The calendar day before `YYYY-MM-DD`. */
+export function previousDay(day: string): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const t = new Date(Date.UTC(y, m - 1, d - 1));
+  return `${pad(t.getUTCFullYear(), 4)}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`;
+}
+
+/** Whole days from `a` to `b` (`YYYY-MM-DD`), b excluded. */
+export function daysBetween(a: string, b: string): number {
+  const [y1, m1, d1] = a.split('-').map(Number) as [number, number, number];
+  const [y2, m2, d2] = b.split('-').map(Number) as [number, number, number];
+  return Math.round((Date.UTC(y2, m2 - 1, d2) - Date.UTC(y1, m1 - 1, d1)) / 86_400_000);
+}

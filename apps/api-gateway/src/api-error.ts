@@ -1,0 +1,47 @@
+import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
+import type { Response } from 'express';
+
+/** Stable, short error codes of the API's error envelope. */
+export type ErrorCode = 'key' | 'param' | 'notfound' | 'limit' | 'func' | 'db' | 'admin' | 'telegram' | 'conflict';
+
+/** An error the client can act on: `{"status":"error","error":code,"message":...}` with an HTTP status. */
+export class ApiError extends Error {
+  constructor(
+    readonly httpStatus: number,
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const badParam = (name: string, problem: string): ApiError => new ApiError(400, 'param', `${name}: ${problem}`);
+
+/** Every failure leaves in the one envelope; unexpected ones are logged and answered as 500. */
+@Catch()
+export class ApiErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('api');
+
+  catch(err: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    const send = (status: number, error: string, message: string): void => {
+      res.status(status).json({ status: 'error', error, message });
+    };
+    if (err instanceof ApiError) return send(err.httpStatus, err.code, err.message);
+    if (err instanceof HttpException) {
+      const status = err.getStatus();
+      const body = err.getResponse();
+      if (typeof body === 'object' && body !== null && (body as { status?: unknown }).status === 'error') {
+        res.status(status).json(body);
+        return;
+      }
+      if (status === 404) return send(404, 'func', 'no such endpoint');
+      // body-parser's failures (bad JSON, too large) surface here.
+      return send(status, status === 413 ? 'limit' : 'param', typeof body === 'string' ? body : err.message);
+    }
+    const parserError = err as { type?: string; status?: number; message?: string };
+    if (parserError.type === 'entity.parse.failed') return send(400, 'param', 'body: not valid JSON');
+    this.logger.error((err as Error)?.stack ?? String(err));
+    send(500, 'db', 'internal error, see the server log');
+  }
+}

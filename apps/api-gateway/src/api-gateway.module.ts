@@ -1,0 +1,40 @@
+import { Controller, Get, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { CONFIG, type Config } from '@subtrack/config';
+import { CATALOG_STORE, LEAD_STORE, STATS_STORE, type CatalogStore, type LeadStore, type StatsStore } from '@subtrack/ports';
+import { TelegramClients } from '@subtrack/telegram';
+import { AccountController, AdminController } from './account.controllers';
+import { ApiErrorFilter } from './api-error';
+import { DataController } from './data.controllers';
+import { OPENAPI } from './openapi';
+import { SetupController } from './setup.controllers';
+import { StatsQuery } from './stats-query';
+import { CLOCK, type Clock } from './tokens';
+
+@Controller()
+export class MetaController {
+  @Get('api/docs')
+  docs() {
+    return OPENAPI;
+  }
+
+  @Get('health')
+  health() {
+    return { status: 'ok' };
+  }
+}
+
+/** The HTTP API. Expects CONFIG, ADMIN_TOKEN, CLOCK and the store ports from the composition root. */
+@Module({
+  controllers: [AdminController, AccountController, SetupController, DataController, MetaController],
+  providers: [
+    { provide: APP_FILTER, useClass: ApiErrorFilter },
+    { provide: TelegramClients, useFactory: (config: Config) => new TelegramClients(config.TELEGRAM_API_ROOT), inject: [CONFIG] },
+    {
+      provide: StatsQuery,
+      useFactory: (catalog: CatalogStore, leads: LeadStore, stats: StatsStore, clock: Clock) => new StatsQuery(catalog, leads, stats, clock),
+      inject: [CATALOG_STORE, LEAD_STORE, STATS_STORE, CLOCK],
+    },
+  ],
+})
+export class ApiGatewayModule {}

@@ -1,0 +1,60 @@
+import { formatDateTime } from '@subtrack/domain';
+import type { Campaign, JournalEntry, StoredLead } from '@subtrack/ports';
+
+/** Rows exactly as the seed documents them; times in the account's zone. */
+export function presentLead(l: StoredLead, tz: string) {
+  return {
+    id: l.id,
+    campaign: l.campaign,
+    subscriber: l.subscriber,
+    username: l.username,
+    click: l.click,
+    status: l.status,
+    start_time: formatDateTime(l.startTime, tz),
+    join_time: formatDateTime(l.joinTime, tz),
+    updated: formatDateTime(l.updated, tz),
+  };
+}
+
+export const LEAD_CSV_COLUMNS = ['id', 'campaign', 'subscriber', 'username', 'click', 'status', 'start_time', 'join_time', 'updated'] as const;
+
+const csvCell = (v: string | number): string => {
+  const s = String(v);
+  return /[",\r\n]/.test(s) || /^[=+\-@]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+export function leadCsvLine(l: StoredLead, tz: string): string {
+  const row = presentLead(l, tz);
+  return LEAD_CSV_COLUMNS.map((c) => csvCell(row[c])).join(',') + '\r\n';
+}
+
+export function presentJournal(e: JournalEntry, tz: string) {
+  return {
+    id: e.id,
+    subscriber: e.subscriber,
+    username: e.username,
+    action: e.action,
+    paid: e.paid,
+    time: formatDateTime(e.time, tz),
+  };
+}
+
+export const campaignLink = (botUsername: string, code: string): string => `https://t.me/${botUsername}?start=${code}-{click}`;
+
+export function presentCampaign(c: Campaign, botUsername: string) {
+  return {
+    id: c.id,
+    name: c.name,
+    code: c.code,
+    bot: c.bot,
+    chat: c.chat,
+    join_mode: c.joinMode,
+    welcome: c.welcome,
+    postbacks: c.postbacks,
+    method: c.method,
+    body: c.body,
+    unsub_window: c.unsubWindow,
+    default: c.isDefault,
+    link: campaignLink(botUsername, c.code),
+  };
+}

@@ -1,0 +1,189 @@
+import {
+  EVENT_VERSION,
+  Topics,
+  type LeadEvent,
+  type MembershipEvent,
+  type SubscriberStarted,
+  type TelegramEvent,
+} from '@subtrack/contracts';
+import { applyToLead, attributeLead, isMembershipEvent, journalAction, type LeadChange, type LeadInput } from '@subtrack/domain';
+import type {
+  CatalogStore,
+  EventLog,
+  JournalEntry,
+  LeadStore,
+  LeadTransition,
+  LoggedEvent,
+  StoredLead,
+} from '@subtrack/ports';
+
+const INPUT_BY_EVENT: Record<MembershipEvent['type'], Exclude<LeadInput['type'], 'started'>> = {
+  JoinRequested: 'requested',
+  JoinRequestApproved: 'joined',
+  MemberJoined: 'joined',
+  MemberLeft: 'left',
+  MemberBanned: 'banned',
+};
+
+/** Derived events per source event stay below this, so `seq * 16 + n` orders them. */
+const DERIVED_PER_EVENT = 16;
+
+/**
+ * Projects Telegram activity into leads, their transitions and the journal, and publishes what
+ * changed (lead status changes, journal rows) for the stats service.
+ *
+ * Idempotent under redelivery: a lead remembers the seq of the last event applied to it and skips
+ * anything not newer; journal rows and transitions are keyed by the event; derived events carry
+ * deterministic ids and their source position. Whether a subscriber is "paid" is decided by leads
+ * started earlier in the log (lead id = seq of its start), never by what happened to be stored.
+ */
+export class LeadProjector {
+  constructor(
+    private readonly leads: LeadStore,
+    private readonly catalog: CatalogStore,
+    private readonly log: EventLog,
+  ) {}
+
+  async handle(batch: readonly LoggedEvent[]): Promise<void> {
+    const subscribers = new Set<number>();
+    for (const { event } of batch) {
+      if (event.type === 'SubscriberStarted' || isMembershipEvent(event)) subscribers.add(event.data.subscriber.id);
+    }
+    const bySubscriber = new Map<number, StoredLead[]>();
+    for (const lead of await this.leads.leadsOf([...subscribers])) {
+      const list = bySubscriber.get(lead.subscriber);
+      if (list) list.push(lead);
+      else bySubscriber.set(lead.subscriber, [lead]);
+    }
+
+    const work = new BatchWork();
+    for (const logged of batch) {
+      const { event } = logged;
+      if (event.type === 'SubscriberStarted') this.started(logged as LoggedEvent<SubscriberStarted>, bySubscriber, work);
+      else if (isMembershipEvent(event)) this.membership(logged as LoggedEvent<MembershipEvent>, bySubscriber, work);
+      else if (event.type === 'BotAddedToChat' || event.type === 'BotRemovedFromChat') {
+        const { chat } = event.data;
+        await this.catalog.applyChat({
+          bot: event.bot,
+          id: chat.id,
+          account: event.account,
+          title: chat.title,
+          type: chat.type,
+          username: chat.username,
+          admin: event.type === 'BotAddedToChat' && event.data.admin,
+          active: event.type === 'BotAddedToChat',
+          seq: logged.seq,
+        });
+      }
+    }
+
+    // Derived events first: if the commit below is lost, the redelivery re-derives the same ones.
+    await this.log.append(Topics.leads, work.derived);
+    await this.leads.commit({ leads: [...work.leads.values()], journal: work.journal, transitions: work.transitions });
+  }
+
+  private started(logged: LoggedEvent<SubscriberStarted>, bySubscriber: Map<number, StoredLead[]>, work: BatchWork): void {
+    const { event, seq } = logged;
+    const { subscriber, campaign } = event.data;
+    const leads = bySubscriber.get(subscriber.id) ?? [];
+    const current = leads.find((l) => l.campaign === campaign) ?? null;
+    if (current && current.seq >= seq) return;
+    const { lead, changes } = applyToLead(current, {
+      type: 'started',
+      time: event.time,
+      id: seq,
+      account: event.account,
+      campaign,
+      chat: event.data.chat,
+      bot: event.bot,
+      subscriber: subscriber.id,
+      username: subscriber.username,
+      click: event.data.click,
+      inviteLink: event.data.inviteLink,
+    });
+    if (!lead) return;
+    const stored: StoredLead = { ...lead, seq };
+    if (!current) leads.push(stored);
+    else leads[leads.indexOf(current)] = stored;
+    bySubscriber.set(subscriber.id, leads);
+    work.record(logged, stored, changes);
+  }
+
+  private membership(logged: LoggedEvent<MembershipEvent>, bySubscriber: Map<number, StoredLead[]>, work: BatchWork): void {
+    const { event, seq } = logged;
+    const { chat, subscriber } = event.data;
+    const leads = bySubscriber.get(subscriber.id) ?? [];
+    const onChat = leads.filter((l) => l.chat === chat && l.account === event.account && l.id < seq);
+    const action = journalAction(event.type);
+    const paid = onChat.length > 0 ? 1 : 0;
+
+    work.journal.push({
+      id: seq,
+      account: event.account,
+      bot: event.bot,
+      chat,
+      subscriber: subscriber.id,
+      username: subscriber.username,
+      action,
+      paid,
+      time: event.time,
+    } satisfies JournalEntry);
+    work.derive(logged, { type: 'JournalRecorded', data: { entry: seq, chat, subscriber, action, paid } });
+
+    const target = attributeLead(onChat, 'inviteLink' in event.data ? event.data.inviteLink : '');
+    if (!target || target.seq >= seq) return;
+    const { lead, changes } = applyToLead(target, { type: INPUT_BY_EVENT[event.type], time: event.time, username: subscriber.username });
+    if (!lead || changes.length === 0) return;
+    const stored: StoredLead = { ...lead, seq };
+    leads[leads.indexOf(target)] = stored;
+    work.record(logged, stored, changes);
+  }
+}
+
+/** What one batch changes, accumulated in order. */
+class BatchWork {
+  readonly leads = new Map<number, StoredLead>();
+  readonly journal: JournalEntry[] = [];
+  readonly transitions: LeadTransition[] = [];
+  readonly derived: LeadEvent[] = [];
+  private readonly derivedCount = new Map<number, number>();
+
+  record(logged: LoggedEvent<TelegramEvent>, lead: StoredLead, changes: readonly LeadChange[]): void {
+    this.leads.set(lead.id, lead);
+    const base = { lead: lead.id, campaign: lead.campaign, chat: lead.chat };
+    const subscriber = { id: lead.subscriber, username: lead.username };
+    for (const change of changes) {
+      if (change.type === 'created' || change.type === 'statusChanged') {
+        const from = change.type === 'created' ? null : change.from;
+        const to = change.type === 'created' ? change.lead.status : change.to;
+        const first = change.type === 'created' ? true : change.first;
+        const n = this.derivedCount.get(logged.seq) ?? 0;
+        this.transitions.push({ id: `${logged.seq}:${n}`, ...base, account: lead.account, from, to, first, time: logged.event.time });
+        this.derive(logged, {
+          type: 'LeadStatusChanged',
+          data: { ...base, subscriber, click: lead.click, from, to, first, joinTime: lead.joinTime },
+        });
+      } else if (change.type === 'clickReplaced') {
+        this.derive(logged, { type: 'LeadClickReplaced', data: { ...base, subscriber, click: change.click, status: lead.status } });
+      }
+    }
+  }
+
+  derive(logged: LoggedEvent<TelegramEvent>, body: Pick<LeadEvent, 'type' | 'data'>): void {
+    const n = this.derivedCount.get(logged.seq) ?? 0;
+    if (n >= DERIVED_PER_EVENT) throw new Error(`event ${logged.event.id} derived more than ${DERIVED_PER_EVENT} events`);
+    this.derivedCount.set(logged.seq, n + 1);
+    const { event } = logged;
+    this.derived.push({
+      id: `${event.id}:${n}`,
+      version: EVENT_VERSION,
+      key: event.key,
+      account: event.account,
+      bot: event.bot,
+      updateId: event.updateId,
+      time: event.time,
+      source: { partition: logged.partition, order: logged.seq * DERIVED_PER_EVENT + n },
+      ...body,
+    } as LeadEvent);
+  }
+}

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+
+/** A configuration problem, named by its variable; start-up stops with this message. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const url = (name: string) =>
+  z.string().refine((v) => {
+    try {
+      const u = new URL(v);
+      return u.protocol === 'http:' || u.protocol === 'https:';
+    } catch {
+      return false;
+    }
+  }, `${name} must be an http(s) URL`);
+
+const flag = z.enum(['0', '1', 'true', 'false', '']).transform((v) => v === '1' || v === 'true');
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATA_DIR: z.string().min(1).default('./data'),
+  ADMIN_TOKEN: z.string().min(8, 'ADMIN_TOKEN must be at least 8 characters').optional(),
+  PUBLIC_URL: url('PUBLIC_URL')
+    .transform((v) => v.replace(/\/+$/, ''))
+    .optional(),
+  TELEGRAM_MODE: z.enum(['webhook', 'polling']).default('webhook'),
+  TELEGRAM_API_ROOT: url('TELEGRAM_API_ROOT')
+    .transform((v) => v.replace(/\/+$/, ''))
+    .default('https://api.telegram.org'),
+  KAFKA_BROKERS: z
+    .string()
+    .transform((v) => v.split(',').map((b) => b.trim()).filter(Boolean))
+    .refine((v) => v.length > 0 && v.every((b) => /^[^\s:]+:\d+$/.test(b)), 'KAFKA_BROKERS must be host:port[,host:port…]')
+    .optional(),
+  MONGO_URL: z
+    .string()
+    .refine((v) => /^mongodb(\+srv)?:\/\//.test(v), 'MONGO_URL must start with mongodb:// or mongodb+srv://')
+    .optional(),
+  POSTBACK_ALLOW_PRIVATE: flag.default('0'),
+  /** How often services look for bots registered by another process (ms). */
+  BOT_REFRESH_MS: z.coerce.number().int().min(100).default(2000),
+});
+
+export type Config = z.infer<typeof schema>;
+
+/** Parses and validates the environment once; nothing else reads process.env. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = schema.safeParse(present);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const variable = String(issue.path[0] ?? 'environment');
+    throw new ConfigError(variable, issue.message.startsWith(variable) ? issue.message.slice(variable.length + 1).trim() || issue.message : issue.message);
+  }
+  const config = result.data;
+  if ((config.KAFKA_BROKERS === undefined) !== (config.MONGO_URL === undefined)) {
+    const missing = config.KAFKA_BROKERS === undefined ? 'KAFKA_BROKERS' : 'MONGO_URL';
+    throw new ConfigError(missing, 'the distributed mode needs both KAFKA_BROKERS and MONGO_URL');
+  }
+  return config;
+}
+
+export const isDistributed = (config: Config): boolean => config.KAFKA_BROKERS !== undefined;

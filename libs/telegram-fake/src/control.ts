@@ -1,0 +1,49 @@
+import type {
+  ApiCallRecord,
+  CreatedBot,
+  DeliveryRecord,
+  Emitted,
+  FaultSpec,
+  InviteLinkOptions,
+  LinkRef,
+  Ref,
+} from './fake-telegram';
+import type { TrafficOptions, TrafficResult } from './traffic';
+import type { AdminRights, Chat, ChatInviteLink, Message, Update, User } from './types';
+
+export type MaybePromise<T> = T | Promise<T>;
+
+/**
+ * The scenario API, shared by the in-process FakeTelegram and the HTTP FakeTelegramClient, so a
+ * driver (the simulator, an e2e test) runs unchanged in or out of process. Always `await` results.
+ */
+export interface FakeControl {
+  createBot(opts: { username: string; first_name?: string }): MaybePromise<CreatedBot>;
+  createUser(opts: { first_name: string; last_name?: string; username?: string; language_code?: string }): MaybePromise<User>;
+  createChat(opts: { title: string; type: 'supergroup' | 'channel'; username?: string; creator?: Ref }): MaybePromise<Chat>;
+  addBotToChat(bot: Ref, chat: Ref, opts?: { admin?: boolean; by?: Ref; rights?: Partial<AdminRights> }): MaybePromise<Emitted[]>;
+  removeBotFromChat(bot: Ref, chat: Ref, by?: Ref, opts?: { status?: 'left' | 'kicked' }): MaybePromise<Emitted[]>;
+  createInviteLink(chat: Ref, creator: Ref, opts?: InviteLinkOptions): MaybePromise<ChatInviteLink>;
+  userStartsBot(user: Ref, bot: Ref, payload?: string): MaybePromise<Message>;
+  userBlocksBot(user: Ref, bot: Ref): MaybePromise<Emitted[]>;
+  userRequestsJoin(user: Ref, chat: Ref, inviteLink?: LinkRef): MaybePromise<Emitted[]>;
+  adminApprovesJoin(chat: Ref, user: Ref, by?: Ref): MaybePromise<Emitted[]>;
+  adminDeclinesJoin(chat: Ref, user: Ref, by?: Ref): MaybePromise<Emitted[]>;
+  userJoins(user: Ref, chat: Ref, inviteLink?: LinkRef): MaybePromise<Emitted[]>;
+  userLeaves(user: Ref, chat: Ref): MaybePromise<Emitted[]>;
+  adminBans(chat: Ref, user: Ref, by?: Ref, opts?: { untilDate?: number }): MaybePromise<Emitted[]>;
+  adminKicks(chat: Ref, user: Ref, by?: Ref): MaybePromise<Emitted[]>;
+  adminUnbans(chat: Ref, user: Ref, by?: Ref): MaybePromise<Emitted[]>;
+  pushUpdate(bot: Ref, update: Record<string, unknown>): MaybePromise<Update>;
+  generateTraffic(opts: TrafficOptions): MaybePromise<TrafficResult>;
+  messagesSentTo(target: Ref): MaybePromise<Message[]>;
+  updatesFor(bot: Ref): MaybePromise<Update[]>;
+  deliveries(bot?: Ref): MaybePromise<DeliveryRecord[]>;
+  apiCalls(bot?: Ref): MaybePromise<ApiCallRecord[]>;
+  failNext(fault: FaultSpec): MaybePromise<void>;
+  idle(opts?: { timeoutMs?: number }): Promise<void>;
+  now(): MaybePromise<number>;
+  setTime(unixSeconds: number, opts?: { ticking?: boolean }): MaybePromise<void>;
+  advanceTime(seconds: number): MaybePromise<void>;
+  resetTime(): MaybePromise<void>;
+}

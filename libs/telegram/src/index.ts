@@ -1,0 +1,1 @@
+export { TelegramClients, ALLOWED_UPDATES } from './telegram-clients';
