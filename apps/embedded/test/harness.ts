@@ -1,0 +1,155 @@
+import { loadConfig } from '@subtrack/config';
+import { Topics } from '@subtrack/contracts';
+import { startEmbedded, type EmbeddedApp } from '@subtrack/embedded';
+import { LEAD_PROJECTION_GROUP } from '@subtrack/lead-projection';
+import { STATS_GROUP } from '@subtrack/stats';
+import { inviteLinkButtons, startFakeTelegram, type RunningFakeTelegram } from '@subtrack/telegram-fake';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export const ADMIN = 'e2e-admin-token';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+export interface Stack {
+  telegram: RunningFakeTelegram;
+  app: EmbeddedApp;
+  dataDir: string;
+  /** The product's notion of "now" (Unix seconds); tests move it. */
+  clock: { now: number };
+  restart(): Promise<void>;
+  settled(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Fake Bot API + the embedded product on a temporary data dir, wired by webhook or polling. */
+export async function startStack(opts: { mode?: 'webhook' | 'polling'; dataDir?: string } = {}): Promise<Stack> {
+  const telegram = await startFakeTelegram({ port: 0, webhookRetryMs: 50 });
+  const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'subtrack-e2e-'));
+  const port = await freePort();
+  const clock = { now: Math.floor(Date.now() / 1000) };
+  const config = loadConfig({
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    ADMIN_TOKEN: ADMIN,
+    TELEGRAM_API_ROOT: telegram.url,
+    TELEGRAM_MODE: opts.mode ?? 'webhook',
+    BOT_REFRESH_MS: '200',
+    ...(opts.mode === 'polling' ? {} : { PUBLIC_URL: `http://127.0.0.1:${port}` }),
+  });
+  const boot = () => startEmbedded({ config, clock: () => clock.now, logger: ['error'], idlePollMs: 50 });
+  const stack: Stack = {
+    telegram,
+    app: await boot(),
+    dataDir,
+    clock,
+    async restart() {
+      await stack.app.close();
+      // Let the HTTP client see its pooled keep-alive sockets close before the port is reused.
+      await new Promise((r) => setTimeout(r, 200));
+      stack.app = await boot();
+    },
+    async settled() {
+      await telegram.fake.idle({ timeoutMs: 20_000 });
+      const log = stack.app.adapters.eventLog;
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const done =
+          log.committed(LEAD_PROJECTION_GROUP, Topics.telegram) >= log.head(Topics.telegram) &&
+          log.committed(STATS_GROUP, Topics.leads) >= log.head(Topics.leads);
+        if (done) return;
+        if (Date.now() > deadline) throw new Error('projections did not catch up within 20 s');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    async close() {
+      await stack.app.close();
+      telegram.fake.dispose();
+      await telegram.close();
+    },
+  };
+  return stack;
+}
+
+export interface ApiAnswer {
+  status: number;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+/** A client of the product's HTTP API holding one account's key. */
+export class Api {
+  constructor(
+    private readonly stack: Stack,
+    readonly key: string = '',
+  ) {}
+
+  private get base(): string {
+    return this.stack.app.url;
+  }
+
+  async get(route: string, params: Record<string, string | number> = {}): Promise<ApiAnswer> {
+    const qs = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]));
+    const res = await fetch(`${this.base}${route}${qs.size ? `?${qs}` : ''}`, {
+      headers: this.key ? { authorization: `Bearer ${this.key}` } : {},
+    });
+    const text = await res.text();
+    return { status: res.status, body: res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text };
+  }
+
+  async post(route: string, body: unknown, headers: Record<string, string> = {}): Promise<ApiAnswer> {
+    const res = await fetch(`${this.base}${route}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(this.key ? { authorization: `Bearer ${this.key}` } : {}), ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    return { status: res.status, body: await res.json() };
+  }
+
+  /** GET that must succeed; returns `data` (and `total` when present). */
+  async ok(route: string, params: Record<string, string | number> = {}): Promise<any> {
+    const res = await this.get(route, params);
+    if (res.status !== 200 || res.body.status !== 'ok') throw new Error(`${route} → ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  }
+}
+
+/** Creates an account through the admin endpoint and returns a client holding its key. */
+export async function createAccount(stack: Stack, name: string, timezone?: string): Promise<{ id: number; api: Api }> {
+  const res = await new Api(stack).post('/api/admin/accounts/add.json', { name, ...(timezone ? { timezone } : {}) }, { 'x-admin-token': ADMIN });
+  if (res.status !== 200) throw new Error(JSON.stringify(res.body));
+  return { id: res.body.data.id, api: new Api(stack, res.body.data.api_key) };
+}
+
+/** Registers a fake bot with the account, adds it as admin to a new chat, waits for the chat. */
+export async function botWithChat(stack: Stack, api: Api, username: string, title: string) {
+  const bot = stack.telegram.fake.createBot({ username });
+  const added = await api.post('/api/bots/add.json', { token: bot.token });
+  if (added.status !== 200) throw new Error(JSON.stringify(added.body));
+  const chat = stack.telegram.fake.createChat({ title, type: 'supergroup' });
+  stack.telegram.fake.addBotToChat(bot, chat, { admin: true });
+  await stack.settled();
+  return { bot, chat };
+}
+
+/** The invite link the bot sent a user in its latest /start reply. */
+export function lastInviteLink(stack: Stack, userId: number): string {
+  const messages = stack.telegram.fake.messagesSentTo(userId);
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const [url] = inviteLinkButtons(messages[i]!);
+    if (url) return url;
+  }
+  throw new Error(`no invite link was sent to ${userId}`);
+}
+
+export const utc = (iso: string): number => Math.floor(Date.parse(`${iso}Z`) / 1000);
