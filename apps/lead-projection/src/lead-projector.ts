@@ -6,7 +6,7 @@ import {
   type SubscriberStarted,
   type TelegramEvent,
 } from '@subtrack/contracts';
-import { applyToLead, attributeLead, isMembershipEvent, journalAction, type LeadChange, type LeadInput } from '@subtrack/domain';
+import { applyToLead, attributeLead, isMembershipEvent, movesLead, journalAction, type LeadChange, type LeadInput } from '@subtrack/domain';
 import type {
   CatalogStore,
   EventLog,
@@ -130,9 +130,10 @@ export class LeadProjector {
     } satisfies JournalEntry);
     work.derive(logged, { type: 'JournalRecorded', data: { entry: seq, chat, subscriber, action, paid } });
 
-    const target = attributeLead(onChat, 'inviteLink' in event.data ? event.data.inviteLink : '');
+    const input = INPUT_BY_EVENT[event.type];
+    const target = attributeLead(onChat, 'inviteLink' in event.data ? event.data.inviteLink : '', (l) => movesLead(l.status, input));
     if (!target || target.seq >= seq) return;
-    const { lead, changes } = applyToLead(target, { type: INPUT_BY_EVENT[event.type], time: event.time, username: subscriber.username });
+    const { lead, changes } = applyToLead(target, { type: input, time: event.time, username: subscriber.username });
     if (!lead || changes.length === 0) return;
     const stored: StoredLead = { ...lead, seq };
     leads[leads.indexOf(target)] = stored;

@@ -1,4 +1,4 @@
-export { decide, evolve, applyToLead, attributeLead, hasReached } from './lead/lead';
+export { decide, evolve, applyToLead, attributeLead, hasReached, movesLead } from './lead/lead';
 export type { Lead, LeadInput, LeadChange } from './lead/lead';
 export { classifyChatMember, journalAction, isMembershipEvent } from './journal/journal';
 export type { ChatMemberLike, ChatMemberUpdateLike, MembershipKind } from './journal/journal';

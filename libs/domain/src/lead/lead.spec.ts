@@ -2,6 +2,7 @@ import { LeadStatus } from '@subtrack/contracts';
 import {
   applyToLead,
   attributeLead,
+  movesLead,
   decide,
   evolve,
   hasReached,
@@ -477,6 +478,19 @@ describe('attributeLead (SPEC §3)', () => {
   it('an empty link never matches a lead without a link', () => {
     const withEmpty = [lead(1, at(0), ''), lead(2, at(5), 'x')];
     expect(attributeLead(withEmpty, '')?.id).toBe(2);
+  });
+
+  it('without a link, the newest lead the activity moves takes it: a leave belongs to the lead in the chat', () => {
+    const statuses = new Map([
+      [1, approve],
+      [2, wait],
+      [3, wait],
+    ]);
+    const leavesMove = (l: { id: number }) => movesLead(statuses.get(l.id)!, 'left');
+    expect(attributeLead(leads, '', leavesMove)?.id).toBe(1);
+    // A link still wins; and when nothing would move, the newest lead takes it (a no-op).
+    expect(attributeLead(leads, 'https://t.me/+three', leavesMove)?.id).toBe(3);
+    expect(attributeLead(leads, '', () => false)?.id).toBe(2);
   });
 
   it('no leads: undefined (organic)', () => {

@@ -58,6 +58,10 @@ const TRANSITIONS: Record<'requested' | 'joined' | 'left' | 'banned', Partial<Re
   banned: { [hold]: trash, [approve]: trash, [cancel]: trash },
 };
 
+/** Whether chat activity of this kind moves a lead in this status. */
+export const movesLead = (status: LeadStatus, input: Exclude<LeadInput['type'], 'started'>): boolean =>
+  TRANSITIONS[input][status] !== undefined;
+
 export const hasReached = (lead: Pick<Lead, 'reached'>, status: LeadStatus): boolean =>
   (lead.reached & (1 << status)) !== 0;
 
@@ -119,19 +123,25 @@ export function applyToLead(lead: Lead | null, input: LeadInput): { lead: Lead |
 
 /**
  * Which of a subscriber's leads on a chat a join/leave belongs to (SPEC §3): the lead whose personal
- * invite link was used, else the newest one.
+ * invite link was used; else the newest lead the activity moves (a leave belongs to the lead that
+ * is in the chat, not to a newer one still waiting); else the newest lead.
  */
 export function attributeLead<T extends Pick<Lead, 'inviteLink' | 'startTime' | 'id'>>(
   leads: readonly T[],
   inviteLink: string,
+  moves: (lead: T) => boolean = () => true,
 ): T | undefined {
   if (inviteLink !== '') {
     const byLink = leads.find((l) => l.inviteLink === inviteLink);
     if (byLink) return byLink;
   }
-  let newest: T | undefined;
+  return newest(leads.filter(moves)) ?? newest(leads);
+}
+
+function newest<T extends Pick<Lead, 'startTime' | 'id'>>(leads: readonly T[]): T | undefined {
+  let best: T | undefined;
   for (const l of leads) {
-    if (!newest || l.startTime > newest.startTime || (l.startTime === newest.startTime && l.id > newest.id)) newest = l;
+    if (!best || l.startTime > best.startTime || (l.startTime === best.startTime && l.id > best.id)) best = l;
   }
-  return newest;
+  return best;
 }

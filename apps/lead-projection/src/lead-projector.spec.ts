@@ -1,0 +1,115 @@
+import { EVENT_VERSION, Topics, type DomainEvent, type TelegramEvent } from '@subtrack/contracts';
+import type { LoggedEvent } from '@subtrack/ports';
+import { openEmbedded, type EmbeddedAdapters } from '@subtrack/sqlite';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { LeadProjector } from './lead-projector';
+
+const CHAT = -1001;
+let seq = 0;
+const base = (type: TelegramEvent['type'], subscriber: number, time: number) => ({
+  id: `7:${++seq}`,
+  version: EVENT_VERSION,
+  key: String(subscriber),
+  account: 1,
+  bot: 7,
+  updateId: seq,
+  time,
+  type,
+});
+const who = (id: number) => ({ id, username: `u${id}` });
+const started = (s: number, campaign: number, t: number, inviteLink = `link-${campaign}-${s}`, click = 'c'): TelegramEvent =>
+  ({ ...base('SubscriberStarted', s, t), data: { campaign, chat: CHAT, subscriber: who(s), click, inviteLink } }) as TelegramEvent;
+const joined = (s: number, t: number, inviteLink = ''): TelegramEvent =>
+  ({ ...base('MemberJoined', s, t), data: { chat: CHAT, subscriber: who(s), inviteLink } }) as TelegramEvent;
+const left = (s: number, t: number): TelegramEvent => ({ ...base('MemberLeft', s, t), data: { chat: CHAT, subscriber: who(s) } }) as TelegramEvent;
+
+describe('LeadProjector', () => {
+  let adapters: EmbeddedAdapters;
+  let projector: LeadProjector;
+  let logged: LoggedEvent[];
+
+  beforeEach(() => {
+    position = 99;
+    adapters = openEmbedded(fs.mkdtempSync(path.join(os.tmpdir(), 'projector-')));
+    projector = new LeadProjector(adapters.leads, adapters.catalog, adapters.eventLog);
+  });
+  afterEach(() => adapters.close());
+
+  let position = 99;
+  const log = (events: TelegramEvent[]): LoggedEvent[] => events.map((event) => ({ partition: 0, seq: ++position, event }));
+  const snapshot = async () => ({
+    leads: (await adapters.leads.listLeads({ account: 1, limit: 200, offset: 0 })).rows,
+    journal: (await adapters.leads.listJournal({ account: 1, limit: 200, offset: 0 })).rows,
+    firsts: await adapters.leads.countFirstEntries({ account: 1, from: 0, to: 10_000 }),
+    derived: derivedEvents().map((e) => e.id),
+  });
+  const derivedEvents = () =>
+    (adapters.db.prepare('SELECT payload FROM events WHERE topic = ? ORDER BY seq').all(Topics.leads) as { payload: string }[]).map(
+      (r) => JSON.parse(r.payload) as DomainEvent,
+    );
+
+  it('changes nothing when a batch is applied twice', async () => {
+    logged = log([started(1, 10, 1000), joined(1, 1010), left(1, 1020), joined(2, 1030)]);
+    await projector.handle(logged);
+    const once = await snapshot();
+    await projector.handle(logged);
+    expect(await snapshot()).toEqual(once);
+    expect(once.leads).toHaveLength(1);
+    expect(once.leads[0]).toMatchObject({ id: 100, status: 3, joinTime: 1010, updated: 1020 });
+    expect(once.firsts).toEqual({ starts: 1, holds: 0, confirms: 1, cancels: 1, trashes: 0 });
+  });
+
+  it('ends in the same state when a redelivery overlaps what was applied', async () => {
+    logged = log([started(1, 10, 1000), joined(1, 1010), left(1, 1020), joined(1, 1030), started(2, 10, 1040)]);
+    await projector.handle(logged.slice(0, 3));
+    await projector.handle(logged.slice(1));
+    const overlapped = await snapshot();
+
+    adapters.close();
+    adapters = openEmbedded(fs.mkdtempSync(path.join(os.tmpdir(), 'projector-')));
+    projector = new LeadProjector(adapters.leads, adapters.catalog, adapters.eventLog);
+    await projector.handle(logged);
+    expect(await snapshot()).toEqual(overlapped);
+  });
+
+  it('publishes each change once, with its source position, in order', async () => {
+    logged = log([started(1, 10, 1000), joined(1, 1010)]);
+    await projector.handle(logged);
+    await projector.handle(logged);
+    const derived = derivedEvents();
+    expect(derived.map((e) => [e.type, e.source?.order])).toEqual([
+      ['LeadStatusChanged', 100 * 16],
+      ['JournalRecorded', 101 * 16],
+      ['LeadStatusChanged', 101 * 16 + 1],
+    ]);
+    expect(derived[2]).toMatchObject({ data: { lead: 100, from: 0, to: 2, first: true, joinTime: 1010 } });
+  });
+
+  it('marks a join as organic when the subscriber had not started the bot yet', async () => {
+    await projector.handle(log([joined(1, 1000), started(1, 10, 1010), left(1, 1020)]));
+    const { journal } = await snapshot();
+    expect(journal.map((j) => [j.action, j.paid])).toEqual([
+      ['leave', 1],
+      ['join', 0],
+    ]);
+  });
+
+  it('credits the lead whose invite link was used, else the newest lead on the chat', async () => {
+    await projector.handle(log([started(1, 10, 1000, 'link-A'), started(1, 11, 1010, 'link-B'), joined(1, 1020, 'link-A')]));
+    let { leads } = await snapshot();
+    expect(leads.map((l) => [l.campaign, l.status])).toEqual([
+      [11, 0],
+      [10, 2],
+    ]);
+    await projector.handle(log([left(1, 1030), joined(1, 1040)]));
+    ({ leads } = await snapshot());
+    // The leave belongs to campaign 10's lead (the one in the chat), not to the newer waiting one;
+    // the plain rejoin then goes to the newest lead it moves.
+    expect(leads.map((l) => [l.campaign, l.status])).toEqual([
+      [11, 2],
+      [10, 3],
+    ]);
+  });
+});
