@@ -84,7 +84,7 @@ export async function startStack(opts: { mode?: 'webhook' | 'polling'; dataDir?:
 
 export interface ApiAnswer {
   status: number;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  body: any;
 }
 
 /** A client of the product's HTTP API holding one account's key. */

@@ -1,4 +1,4 @@
-import { LeadStatus, type LeadEvent } from '@subtrack/contracts';
+import { type LeadStatus, type LeadEvent } from '@subtrack/contracts';
 import {
   counterFor,
   emptyLeadCounters,

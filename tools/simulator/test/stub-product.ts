@@ -43,7 +43,8 @@ export async function startStubProduct(telegramUrl: string, adminToken: string):
     lead.status = status;
     lead.reached.add(status);
   };
-  const leadFor = (userId: number, chatId: number, link?: string): Lead | undefined => {
+  const leadFor = (userId: number, telegramChatId: number, link?: string): Lead | undefined => {
+    const chatId = chats.get(telegramChatId)?.id;
     const onChat = leads.filter((l) => l.userId === userId && [...campaigns.values()].some((c) => c.id === l.campaignId && c.chat === chatId));
     return onChat.find((l) => link !== undefined && l.links.has(link)) ?? onChat.at(-1);
   };
