@@ -56,7 +56,8 @@ function replyMarkupParam(p: Params): Record<string, unknown> | undefined {
     }
     for (const row of inline) {
       for (const button of row) {
-        if (!button || typeof button.text !== 'string' || button.text === '') throw badRequest('text buttons are unallowed in the inline keyboard');
+        if (!button || typeof button.text !== 'string' || button.text === '')
+          throw badRequest('text buttons are unallowed in the inline keyboard');
         if (button.url !== undefined) {
           let ok = false;
           try {
@@ -137,7 +138,11 @@ const handlers: Record<string, Handler> = {
   },
 
   getWebhookInfo: (_fake, bot): WebhookInfo => {
-    const info: WebhookInfo = { url: bot.webhook?.url ?? '', has_custom_certificate: false, pending_update_count: bot.queue.length };
+    const info: WebhookInfo = {
+      url: bot.webhook?.url ?? '',
+      has_custom_certificate: false,
+      pending_update_count: bot.queue.length,
+    };
     if (bot.webhook) {
       info.max_connections = bot.webhook.maxConnections;
       info.ip_address = '127.0.0.1';
@@ -190,7 +195,8 @@ const handlers: Record<string, Handler> = {
       chat = { ...record.chat };
     }
     const fields: Partial<Message> = { text: visibleText(text, parseMode) };
-    if (markup && 'inline_keyboard' in markup) fields.reply_markup = markup as unknown as InlineKeyboardMarkup;
+    if (markup && 'inline_keyboard' in markup)
+      fields.reply_markup = markup as unknown as InlineKeyboardMarkup;
     return fake.recordSentMessage(bot, chat, fields);
   },
 
@@ -219,7 +225,9 @@ const handlers: Record<string, Handler> = {
     const link = chat.links.get(p.str('invite_link'));
     if (!link) throw badRequest('INVITE_HASH_INVALID');
     if (link.creatorId !== bot.user.id) throw badRequest('CHAT_ADMIN_REQUIRED');
-    const createsJoinRequest = p.has('creates_join_request') ? p.bool('creates_join_request') : link.createsJoinRequest;
+    const createsJoinRequest = p.has('creates_join_request')
+      ? p.bool('creates_join_request')
+      : link.createsJoinRequest;
     const memberLimit = p.optInt('member_limit') ?? link.memberLimit;
     if (createsJoinRequest && memberLimit !== undefined && memberLimit !== 0) {
       throw badRequest("Member limit can't be specified for links requiring administrator approval");
@@ -293,7 +301,13 @@ const handlers: Record<string, Handler> = {
 
   banChatMember: (fake, bot, p) => {
     const chat = fake.chatForBot(bot, p.chatId());
-    requireRight(fake, bot, chat, 'can_restrict_members', 'not enough rights to restrict/unrestrict chat member');
+    requireRight(
+      fake,
+      bot,
+      chat,
+      'can_restrict_members',
+      'not enough rights to restrict/unrestrict chat member',
+    );
     const user = userParam(fake, p, 'PARTICIPANT_ID_INVALID');
     if (user.id === bot.user.id) throw badRequest("can't remove self");
     let until = p.optInt('until_date') ?? 0;
@@ -306,7 +320,13 @@ const handlers: Record<string, Handler> = {
 
   unbanChatMember: (fake, bot, p) => {
     const chat = fake.chatForBot(bot, p.chatId());
-    requireRight(fake, bot, chat, 'can_restrict_members', 'not enough rights to restrict/unrestrict chat member');
+    requireRight(
+      fake,
+      bot,
+      chat,
+      'can_restrict_members',
+      'not enough rights to restrict/unrestrict chat member',
+    );
     const user = userParam(fake, p, 'PARTICIPANT_ID_INVALID');
     fake.unban(chat, user.id, bot.user, !p.bool('only_if_banned'));
     return true;

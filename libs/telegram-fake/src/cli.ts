@@ -23,7 +23,8 @@ function parseArgs(argv: string[]): { port: number; host: string; seed?: number 
       process.exit(0);
     } else throw new Error(`unknown option ${arg}`);
   }
-  if (!Number.isInteger(out.port) || out.port < 0 || out.port > 65535) throw new Error('--port must be 0-65535');
+  if (!Number.isInteger(out.port) || out.port < 0 || out.port > 65535)
+    throw new Error('--port must be 0-65535');
   return out;
 }
 

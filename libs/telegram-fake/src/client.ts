@@ -12,7 +12,8 @@ import type {
 import type { TrafficOptions, TrafficResult } from './traffic';
 import type { AdminRights, Chat, ChatInviteLink, Message, Update, User } from './types';
 
-const id = (ref: Ref | undefined): number | undefined => (ref === undefined ? undefined : typeof ref === 'number' ? ref : ref.id);
+const id = (ref: Ref | undefined): number | undefined =>
+  ref === undefined ? undefined : typeof ref === 'number' ? ref : ref.id;
 const link = (ref: LinkRef | undefined): string | undefined =>
   ref === undefined ? undefined : typeof ref === 'string' ? ref : ref.invite_link;
 
@@ -34,12 +35,18 @@ export class FakeTelegramClient implements FakeControl {
     this.base = baseUrl.replace(/\/+$/, '');
   }
 
-  private async request<T>(method: 'GET' | 'POST', name: string, body: Record<string, unknown> = {}): Promise<T> {
+  private async request<T>(
+    method: 'GET' | 'POST',
+    name: string,
+    body: Record<string, unknown> = {},
+  ): Promise<T> {
     const clean = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
     let url = `${this.base}/_fake/${name}`;
     const init: RequestInit = { method };
     if (method === 'GET') {
-      const query = new URLSearchParams(Object.entries(clean).map(([k, v]): [string, string] => [k, String(v)]));
+      const query = new URLSearchParams(
+        Object.entries(clean).map(([k, v]): [string, string] => [k, String(v)]),
+      );
       if ([...query].length > 0) url += `?${query.toString()}`;
     } else {
       init.headers = { 'content-type': 'application/json' };
@@ -51,10 +58,16 @@ export class FakeTelegramClient implements FakeControl {
     try {
       parsed = JSON.parse(text) as typeof parsed;
     } catch {
-      throw new FakeControlError(`${method} /_fake/${name}: HTTP ${res.status} ${text.slice(0, 200)}`, res.status);
+      throw new FakeControlError(
+        `${method} /_fake/${name}: HTTP ${res.status} ${text.slice(0, 200)}`,
+        res.status,
+      );
     }
     if (!res.ok || !parsed.ok) {
-      throw new FakeControlError(`${method} /_fake/${name}: ${parsed.error ?? `HTTP ${res.status}`}`, res.status);
+      throw new FakeControlError(
+        `${method} /_fake/${name}: ${parsed.error ?? `HTTP ${res.status}`}`,
+        res.status,
+      );
     }
     return parsed.result as T;
   }
@@ -73,17 +86,52 @@ export class FakeTelegramClient implements FakeControl {
   createBot(opts: { username: string; first_name?: string }): Promise<CreatedBot> {
     return this.post('createBot', opts);
   }
-  createUser(opts: { first_name: string; last_name?: string; username?: string; language_code?: string }): Promise<User> {
+  createUser(opts: {
+    first_name: string;
+    last_name?: string;
+    username?: string;
+    language_code?: string;
+  }): Promise<User> {
     return this.post('createUser', opts);
   }
-  createChat(opts: { title: string; type: 'supergroup' | 'channel'; username?: string; creator?: Ref }): Promise<Chat> {
-    return this.post('createChat', { title: opts.title, type: opts.type, username: opts.username, creator_id: id(opts.creator) });
+  createChat(opts: {
+    title: string;
+    type: 'supergroup' | 'channel';
+    username?: string;
+    creator?: Ref;
+  }): Promise<Chat> {
+    return this.post('createChat', {
+      title: opts.title,
+      type: opts.type,
+      username: opts.username,
+      creator_id: id(opts.creator),
+    });
   }
-  addBotToChat(bot: Ref, chat: Ref, opts: { admin?: boolean; by?: Ref; rights?: Partial<AdminRights> } = {}): Promise<Emitted[]> {
-    return this.post('addBotToChat', { bot_id: id(bot), chat_id: id(chat), admin: opts.admin, by_id: id(opts.by), rights: opts.rights });
+  addBotToChat(
+    bot: Ref,
+    chat: Ref,
+    opts: { admin?: boolean; by?: Ref; rights?: Partial<AdminRights> } = {},
+  ): Promise<Emitted[]> {
+    return this.post('addBotToChat', {
+      bot_id: id(bot),
+      chat_id: id(chat),
+      admin: opts.admin,
+      by_id: id(opts.by),
+      rights: opts.rights,
+    });
   }
-  removeBotFromChat(bot: Ref, chat: Ref, by?: Ref, opts: { status?: 'left' | 'kicked' } = {}): Promise<Emitted[]> {
-    return this.post('removeBotFromChat', { bot_id: id(bot), chat_id: id(chat), by_id: id(by), status: opts.status });
+  removeBotFromChat(
+    bot: Ref,
+    chat: Ref,
+    by?: Ref,
+    opts: { status?: 'left' | 'kicked' } = {},
+  ): Promise<Emitted[]> {
+    return this.post('removeBotFromChat', {
+      bot_id: id(bot),
+      chat_id: id(chat),
+      by_id: id(by),
+      status: opts.status,
+    });
   }
   createInviteLink(chat: Ref, creator: Ref, opts: InviteLinkOptions = {}): Promise<ChatInviteLink> {
     return this.post('createInviteLink', { chat_id: id(chat), creator_id: id(creator), ...opts });
@@ -95,7 +143,11 @@ export class FakeTelegramClient implements FakeControl {
     return this.post('userBlocksBot', { user_id: id(user), bot_id: id(bot) });
   }
   userRequestsJoin(user: Ref, chat: Ref, inviteLink?: LinkRef): Promise<Emitted[]> {
-    return this.post('userRequestsJoin', { user_id: id(user), chat_id: id(chat), invite_link: link(inviteLink) });
+    return this.post('userRequestsJoin', {
+      user_id: id(user),
+      chat_id: id(chat),
+      invite_link: link(inviteLink),
+    });
   }
   adminApprovesJoin(chat: Ref, user: Ref, by?: Ref): Promise<Emitted[]> {
     return this.post('adminApprovesJoin', { chat_id: id(chat), user_id: id(user), by_id: id(by) });
@@ -110,7 +162,12 @@ export class FakeTelegramClient implements FakeControl {
     return this.post('userLeaves', { user_id: id(user), chat_id: id(chat) });
   }
   adminBans(chat: Ref, user: Ref, by?: Ref, opts: { untilDate?: number } = {}): Promise<Emitted[]> {
-    return this.post('adminBans', { chat_id: id(chat), user_id: id(user), by_id: id(by), until_date: opts.untilDate });
+    return this.post('adminBans', {
+      chat_id: id(chat),
+      user_id: id(user),
+      by_id: id(by),
+      until_date: opts.untilDate,
+    });
   }
   adminKicks(chat: Ref, user: Ref, by?: Ref): Promise<Emitted[]> {
     return this.post('adminKicks', { chat_id: id(chat), user_id: id(user), by_id: id(by) });

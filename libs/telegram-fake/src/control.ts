@@ -19,10 +19,29 @@ export type MaybePromise<T> = T | Promise<T>;
  */
 export interface FakeControl {
   createBot(opts: { username: string; first_name?: string }): MaybePromise<CreatedBot>;
-  createUser(opts: { first_name: string; last_name?: string; username?: string; language_code?: string }): MaybePromise<User>;
-  createChat(opts: { title: string; type: 'supergroup' | 'channel'; username?: string; creator?: Ref }): MaybePromise<Chat>;
-  addBotToChat(bot: Ref, chat: Ref, opts?: { admin?: boolean; by?: Ref; rights?: Partial<AdminRights> }): MaybePromise<Emitted[]>;
-  removeBotFromChat(bot: Ref, chat: Ref, by?: Ref, opts?: { status?: 'left' | 'kicked' }): MaybePromise<Emitted[]>;
+  createUser(opts: {
+    first_name: string;
+    last_name?: string;
+    username?: string;
+    language_code?: string;
+  }): MaybePromise<User>;
+  createChat(opts: {
+    title: string;
+    type: 'supergroup' | 'channel';
+    username?: string;
+    creator?: Ref;
+  }): MaybePromise<Chat>;
+  addBotToChat(
+    bot: Ref,
+    chat: Ref,
+    opts?: { admin?: boolean; by?: Ref; rights?: Partial<AdminRights> },
+  ): MaybePromise<Emitted[]>;
+  removeBotFromChat(
+    bot: Ref,
+    chat: Ref,
+    by?: Ref,
+    opts?: { status?: 'left' | 'kicked' },
+  ): MaybePromise<Emitted[]>;
   createInviteLink(chat: Ref, creator: Ref, opts?: InviteLinkOptions): MaybePromise<ChatInviteLink>;
   userStartsBot(user: Ref, bot: Ref, payload?: string): MaybePromise<Message>;
   userBlocksBot(user: Ref, bot: Ref): MaybePromise<Emitted[]>;

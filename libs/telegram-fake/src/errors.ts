@@ -22,8 +22,7 @@ export class TelegramApiError extends Error {
 
 export const badRequest = (what: string): TelegramApiError =>
   new TelegramApiError(400, `Bad Request: ${what}`);
-export const forbidden = (what: string): TelegramApiError =>
-  new TelegramApiError(403, `Forbidden: ${what}`);
+export const forbidden = (what: string): TelegramApiError => new TelegramApiError(403, `Forbidden: ${what}`);
 export const unauthorized = (): TelegramApiError => new TelegramApiError(401, 'Unauthorized');
 export const notFound = (): TelegramApiError => new TelegramApiError(404, 'Not Found');
 

@@ -33,15 +33,26 @@ describe('FakeTelegram scenarios', () => {
     expect(upd.chat).toEqual({ id: chat.id, type: 'supergroup', title: 'Deals' });
     expect(upd.from).toEqual({ id: owner.id, is_bot: false, first_name: 'Olga', username: 'olga_owner' });
     expect(upd.date).toBe(T0);
-    expect(upd.old_chat_member).toEqual({ status: 'left', user: { id: bot.id, is_bot: true, first_name: 'Subtrack', username: 'subtrack_bot' } });
-    expect(upd.new_chat_member).toMatchObject({ status: 'administrator', can_invite_users: true, can_restrict_members: true, can_be_edited: false });
+    expect(upd.old_chat_member).toEqual({
+      status: 'left',
+      user: { id: bot.id, is_bot: true, first_name: 'Subtrack', username: 'subtrack_bot' },
+    });
+    expect(upd.new_chat_member).toMatchObject({
+      status: 'administrator',
+      can_invite_users: true,
+      can_restrict_members: true,
+      can_be_edited: false,
+    });
   });
 
   it('removing the bot sends my_chat_member to kicked; leaving by itself to left', () => {
     const { fake, bot, owner, chat } = world();
     fake.addBotToChat(bot, chat, { admin: true });
     const [removed] = fake.removeBotFromChat(bot, chat, owner);
-    expect(removed?.update.my_chat_member?.new_chat_member).toMatchObject({ status: 'kicked', until_date: 0 });
+    expect(removed?.update.my_chat_member?.new_chat_member).toMatchObject({
+      status: 'kicked',
+      until_date: 0,
+    });
     fake.addBotToChat(bot, chat, { admin: false });
     const [left] = fake.removeBotFromChat(bot, chat);
     expect(left?.update.my_chat_member?.new_chat_member.status).toBe('left');
@@ -71,7 +82,11 @@ describe('FakeTelegram scenarios', () => {
   it('join request → approve emits chat_join_request then chat_member with via_join_request', async () => {
     const { fake, bot, owner, chat, alice } = world();
     fake.addBotToChat(bot, chat, { admin: true });
-    const answer = await fake.callMethod(bot.token, 'createChatInviteLink', { chat_id: chat.id, creates_join_request: true, name: 'lead-1' });
+    const answer = await fake.callMethod(bot.token, 'createChatInviteLink', {
+      chat_id: chat.id,
+      creates_join_request: true,
+      name: 'lead-1',
+    });
     const link = answer.result as { invite_link: string };
     fake.advanceTime(60);
     const [req] = fake.userRequestsJoin(alice, chat, link.invite_link);
@@ -114,12 +129,15 @@ describe('FakeTelegram scenarios', () => {
   it('hides the second half of links created by someone else, per receiving bot', () => {
     const { fake, bot, chat, alice, owner } = world();
     const other = fake.createBot({ username: 'other_bot' });
-    void fake.callMethod(other.token, 'getUpdates', { allowed_updates: ['chat_join_request', 'chat_member'] });
+    void fake.callMethod(other.token, 'getUpdates', {
+      allowed_updates: ['chat_join_request', 'chat_member'],
+    });
     fake.addBotToChat(bot, chat, { admin: true });
     fake.addBotToChat(other, chat, { admin: true });
     const link = fake.createInviteLink(chat, bot, { creates_join_request: true });
     const emitted = fake.userRequestsJoin(alice, chat, link);
-    const seenBy = (id: number) => emitted.find((e) => e.bot_id === id)?.update.chat_join_request?.invite_link?.invite_link;
+    const seenBy = (id: number) =>
+      emitted.find((e) => e.bot_id === id)?.update.chat_join_request?.invite_link?.invite_link;
     expect(seenBy(bot.id)).toBe(link.invite_link);
     expect(seenBy(other.id)).toBe(`${link.invite_link.slice(0, -8)}...`);
     expect(seenBy(other.id)).toMatch(/^https:\/\/t\.me\/\+[A-Za-z0-9_-]{8}\.\.\.$/);
@@ -127,7 +145,10 @@ describe('FakeTelegram scenarios', () => {
     const ownerLink = fake.createInviteLink(chat, owner);
     const bob = fake.createUser({ first_name: 'Bob' });
     const joined = fake.userJoins(bob, chat, ownerLink);
-    expect(joined.map((e) => e.update.chat_member?.invite_link?.invite_link.endsWith('...'))).toEqual([true, true]);
+    expect(joined.map((e) => e.update.chat_member?.invite_link?.invite_link.endsWith('...'))).toEqual([
+      true,
+      true,
+    ]);
   });
 
   it('direct join via link, leave, ban and kick produce the chat_member transitions', () => {
@@ -144,10 +165,17 @@ describe('FakeTelegram scenarios', () => {
     expect(join?.update.chat_member).not.toHaveProperty('via_join_request');
     expect(join?.update.chat_member).not.toHaveProperty('via_chat_folder_invite_link');
     const [leave] = fake.userLeaves(alice, chat);
-    expect(leave?.update.chat_member).toMatchObject({ from: { id: alice.id }, old_chat_member: { status: 'member' }, new_chat_member: { status: 'left' } });
+    expect(leave?.update.chat_member).toMatchObject({
+      from: { id: alice.id },
+      old_chat_member: { status: 'member' },
+      new_chat_member: { status: 'left' },
+    });
     fake.userJoins(alice, chat);
     const [ban] = fake.adminBans(chat, alice, owner);
-    expect(ban?.update.chat_member).toMatchObject({ from: { id: owner.id }, new_chat_member: { status: 'kicked', until_date: 0 } });
+    expect(ban?.update.chat_member).toMatchObject({
+      from: { id: owner.id },
+      new_chat_member: { status: 'kicked', until_date: 0 },
+    });
     expect(() => fake.userJoins(alice, chat)).toThrow('banned');
     fake.adminUnbans(chat, alice);
     fake.userJoins(alice, chat);
@@ -170,7 +198,9 @@ describe('FakeTelegram scenarios', () => {
     expect(() => fake.userJoins(alice, chat)).toThrow('already a member');
     const bob = fake.createUser({ first_name: 'Bob' });
     expect(() => fake.userJoins(bob, chat, directLink)).toThrow('member limit');
-    expect(() => fake.createInviteLink(chat, owner, { creates_join_request: true, member_limit: 5 })).toThrow(ScenarioError);
+    expect(() => fake.createInviteLink(chat, owner, { creates_join_request: true, member_limit: 5 })).toThrow(
+      ScenarioError,
+    );
     expect(() => fake.createInviteLink(chat, bob)).toThrow('not an administrator');
   });
 
@@ -210,7 +240,10 @@ describe('FakeTelegram scenarios', () => {
     fake.userStartsBot(alice, bot);
     expect(fake.updatesFor(bot).map((u) => u.update_id)).toEqual([1, 2]);
     expect(fake.updatesFor(other).map((u) => u.update_id)).toEqual([1]);
-    expect(fake.pushUpdate(bot, { chat_member: { broken: true } })).toEqual({ update_id: 3, chat_member: { broken: true } });
+    expect(fake.pushUpdate(bot, { chat_member: { broken: true } })).toEqual({
+      update_id: 3,
+      chat_member: { broken: true },
+    });
     expect(fake.pushUpdate(bot, { update_id: 10, foo: 1 }).update_id).toBe(10);
     fake.userStartsBot(alice, bot);
     expect(fake.updatesFor(bot).at(-1)?.update_id).toBe(11);
@@ -236,7 +269,14 @@ describe('FakeTelegram scenarios', () => {
     const { fake, bot, chat } = world();
     fake.addBotToChat(bot, chat, { admin: true });
     const before = fake.updatesFor(bot).length;
-    const result = fake.generateTraffic({ bot, chat, subscribers: 300, organic: 50, seed: 7, stepSeconds: 60 });
+    const result = fake.generateTraffic({
+      bot,
+      chat,
+      subscribers: 300,
+      organic: 50,
+      seed: 7,
+      stepSeconds: 60,
+    });
     expect(result.starts).toBe(300);
     expect(result.users).toBe(350);
     expect(fake.updatesFor(bot).length - before).toBe(result.updates);
@@ -244,7 +284,15 @@ describe('FakeTelegram scenarios', () => {
     expect(fake.now()).toBe(T0 + 350 * 60);
     const again = world();
     again.fake.addBotToChat(again.bot, again.chat, { admin: true });
-    expect(again.fake.generateTraffic({ bot: again.bot, chat: again.chat, subscribers: 300, organic: 50, seed: 7 })).toEqual(result);
+    expect(
+      again.fake.generateTraffic({
+        bot: again.bot,
+        chat: again.chat,
+        subscribers: 300,
+        organic: 50,
+        seed: 7,
+      }),
+    ).toEqual(result);
   });
 
   it('idle ignores bots nobody consumes and waits for consumed queues', async () => {

@@ -239,7 +239,12 @@ export class FakeTelegram implements FakeControl {
   createBot(opts: { username: string; first_name?: string }): CreatedBot {
     this.claimUsername(opts.username);
     const id = BOT_ID_BASE + this.nextBot++;
-    const user: User = { id, is_bot: true, first_name: opts.first_name ?? opts.username, username: opts.username };
+    const user: User = {
+      id,
+      is_bot: true,
+      first_name: opts.first_name ?? opts.username,
+      username: opts.username,
+    };
     const token = `${id}:AA${this.rng.string(33)}`;
     const record: BotRecord = {
       user,
@@ -261,7 +266,12 @@ export class FakeTelegram implements FakeControl {
     return { id, token, username: opts.username, first_name: user.first_name };
   }
 
-  createUser(opts: { first_name: string; last_name?: string; username?: string; language_code?: string }): User {
+  createUser(opts: {
+    first_name: string;
+    last_name?: string;
+    username?: string;
+    language_code?: string;
+  }): User {
     if (!opts.first_name) throw new ScenarioError('first_name is required');
     if (opts.username !== undefined) this.claimUsername(opts.username);
     const user: User = { id: USER_ID_BASE + this.nextUser++, is_bot: false, first_name: opts.first_name };
@@ -273,14 +283,21 @@ export class FakeTelegram implements FakeControl {
   }
 
   /** A supergroup or channel; its owner is `creator`, or a new user made for it. */
-  createChat(opts: { title: string; type: 'supergroup' | 'channel'; username?: string; creator?: Ref }): Chat {
+  createChat(opts: {
+    title: string;
+    type: 'supergroup' | 'channel';
+    username?: string;
+    creator?: Ref;
+  }): Chat {
     if (opts.type !== 'supergroup' && opts.type !== 'channel') {
       throw new ScenarioError(`chat type must be supergroup or channel, not ${String(opts.type)}`);
     }
     if (!opts.title) throw new ScenarioError('title is required');
     if (opts.username !== undefined) this.claimUsername(opts.username);
     const creatorId =
-      opts.creator !== undefined ? this.user(opts.creator).id : this.createUser({ first_name: `${opts.title} owner` }).id;
+      opts.creator !== undefined
+        ? this.user(opts.creator).id
+        : this.createUser({ first_name: `${opts.title} owner` }).id;
     const chat: Chat = { id: -(CHAT_ID_BASE + this.nextChat++), type: opts.type, title: opts.title };
     if (opts.username) chat.username = opts.username;
     this.chats.set(chat.id, {
@@ -348,7 +365,11 @@ export class FakeTelegram implements FakeControl {
   // ---------------------------------------------------------------- scenario: bots in chats
 
   /** The bot is added by an admin (the chat owner by default), as administrator unless admin: false. */
-  addBotToChat(bot: Ref, chat: Ref, opts: { admin?: boolean; by?: Ref; rights?: Partial<AdminRights> } = {}): Emitted[] {
+  addBotToChat(
+    bot: Ref,
+    chat: Ref,
+    opts: { admin?: boolean; by?: Ref; rights?: Partial<AdminRights> } = {},
+  ): Emitted[] {
     const botRecord = this.bot(bot);
     const chatRecord = this.chat(chat);
     const admin = opts.admin ?? true;
@@ -357,7 +378,11 @@ export class FakeTelegram implements FakeControl {
     }
     const by = this.requireChatAdmin(chatRecord, opts.by);
     const next: MemberRecord = admin
-      ? { status: 'administrator', untilDate: 0, rights: { ...defaultAdminRights(chatRecord.chat.type), ...opts.rights } }
+      ? {
+          status: 'administrator',
+          untilDate: 0,
+          rights: { ...defaultAdminRights(chatRecord.chat.type), ...opts.rights },
+        }
       : { status: 'member', untilDate: 0 };
     return this.changeMember(chatRecord, botRecord.user.id, next, { from: by });
   }
@@ -370,7 +395,12 @@ export class FakeTelegram implements FakeControl {
       throw new ScenarioError('the bot is not in this chat');
     }
     if (by === undefined) {
-      return this.changeMember(chatRecord, botRecord.user.id, { status: 'left', untilDate: 0 }, { from: botRecord.user });
+      return this.changeMember(
+        chatRecord,
+        botRecord.user.id,
+        { status: 'left', untilDate: 0 },
+        { from: botRecord.user },
+      );
     }
     const from = this.requireChatAdmin(chatRecord, by);
     const status = opts.status ?? 'kicked';
@@ -443,7 +473,9 @@ export class FakeTelegram implements FakeControl {
     }
     const date = this.now();
     chatRecord.pending.set(from.id, link ? { date, link: link.inviteLink } : { date });
-    const recipients = this.adminBots(chatRecord).filter((b) => this.botRights(chatRecord, b)?.can_invite_users);
+    const recipients = this.adminBots(chatRecord).filter(
+      (b) => this.botRights(chatRecord, b)?.can_invite_users,
+    );
     return this.emit(recipients, 'chat_join_request', (bot) => ({
       chat: { ...chatRecord.chat },
       from: { ...from },
@@ -565,7 +597,9 @@ export class FakeTelegram implements FakeControl {
 
   deliveries(bot?: Ref): DeliveryRecord[] {
     const id = bot === undefined ? undefined : idOf(bot);
-    return this.deliveryLog.filter((d) => id === undefined || d.bot_id === id).map((d) => ({ ...d, statuses: [...d.statuses] }));
+    return this.deliveryLog
+      .filter((d) => id === undefined || d.bot_id === id)
+      .map((d) => ({ ...d, statuses: [...d.statuses] }));
   }
 
   apiCalls(bot?: Ref): ApiCallRecord[] {
@@ -612,7 +646,11 @@ export class FakeTelegram implements FakeControl {
       if (opts.timeoutMs !== undefined) {
         timer = setTimeout(() => {
           this.idleWaiters.delete(waiter);
-          reject(new Error(`not idle after ${opts.timeoutMs} ms; pending updates per bot: ${JSON.stringify(this.pendingCounts())}`));
+          reject(
+            new Error(
+              `not idle after ${opts.timeoutMs} ms; pending updates per bot: ${JSON.stringify(this.pendingCounts())}`,
+            ),
+          );
         }, opts.timeoutMs);
       }
       this.idleWaiters.add(waiter);
@@ -716,7 +754,13 @@ export class FakeTelegram implements FakeControl {
       case 'member':
         return { status: 'member', user: u };
       case 'restricted':
-        return { status: 'restricted', user: u, is_member: true, can_send_messages: false, until_date: record.untilDate };
+        return {
+          status: 'restricted',
+          user: u,
+          is_member: true,
+          can_send_messages: false,
+          until_date: record.untilDate,
+        };
       case 'left':
         return { status: 'left', user: u };
       case 'kicked':
@@ -736,7 +780,9 @@ export class FakeTelegram implements FakeControl {
         : `${link.inviteLink.slice(0, link.inviteLink.length - 8)}...`;
     const out: ChatInviteLink = {
       invite_link: shown,
-      creator: creator ? { ...creator } : { id: link.creatorId, is_bot: false, first_name: String(link.creatorId) },
+      creator: creator
+        ? { ...creator }
+        : { id: link.creatorId, is_bot: false, first_name: String(link.creatorId) },
       creates_join_request: link.createsJoinRequest,
       is_primary: link.isPrimary,
       is_revoked: link.isRevoked,
@@ -790,7 +836,12 @@ export class FakeTelegram implements FakeControl {
     const link = request.link ? this.linkIndex.get(request.link) : undefined;
     const next: MemberRecord = { status: 'member', untilDate: 0 };
     if (link) next.joinedVia = link.inviteLink;
-    return this.changeMember(chat, userId, next, link ? { from: by, link, viaJoinRequest: true } : { from: by, viaJoinRequest: true });
+    return this.changeMember(
+      chat,
+      userId,
+      next,
+      link ? { from: by, link, viaJoinRequest: true } : { from: by, viaJoinRequest: true },
+    );
   }
 
   /** @internal */
@@ -803,7 +854,8 @@ export class FakeTelegram implements FakeControl {
   ban(chat: ChatRecord, userId: number, by: User, untilDate: number): Emitted[] {
     const status = this.member(chat, userId).status;
     if (status === 'creator') throw badRequest("can't remove chat owner");
-    if (status === 'administrator' && by.id !== chat.creatorId) throw badRequest('user is an administrator of the chat');
+    if (status === 'administrator' && by.id !== chat.creatorId)
+      throw badRequest('user is an administrator of the chat');
     chat.pending.delete(userId);
     if (status === 'kicked') {
       this.member(chat, userId).untilDate = untilDate;
@@ -840,7 +892,13 @@ export class FakeTelegram implements FakeControl {
     let messageId: number;
     if (chat.type === 'private') messageId = this.dialog(bot.user.id, chat.id).nextMessageId++;
     else messageId = (this.chats.get(chat.id) as ChatRecord).nextMessageId++;
-    const message: Message = { message_id: messageId, from: { ...bot.user }, chat, date: this.now(), ...fields };
+    const message: Message = {
+      message_id: messageId,
+      from: { ...bot.user },
+      chat,
+      date: this.now(),
+      ...fields,
+    };
     this.sent.push(message);
     return message;
   }
@@ -855,7 +913,12 @@ export class FakeTelegram implements FakeControl {
 
   /** @internal */
   botInfo(bot: BotRecord): CreatedBot {
-    return { id: bot.user.id, token: bot.token, username: bot.user.username ?? '', first_name: bot.user.first_name };
+    return {
+      id: bot.user.id,
+      token: bot.token,
+      username: bot.user.username ?? '',
+      first_name: bot.user.first_name,
+    };
   }
 
   /** @internal setWebhook / deleteWebhook. */
@@ -881,7 +944,10 @@ export class FakeTelegram implements FakeControl {
     signal?: AbortSignal,
   ): Promise<Update[]> {
     if (bot.webhook) {
-      throw new TelegramApiError(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first");
+      throw new TelegramApiError(
+        409,
+        "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+      );
     }
     if (opts.allowedUpdates !== undefined) bot.allowedUpdates = opts.allowedUpdates;
     if (opts.offset !== undefined && opts.offset > 0) bot.queue.confirmBelow(opts.offset);
@@ -903,7 +969,12 @@ export class FakeTelegram implements FakeControl {
           wake: done,
           supersede: (): void => {
             cleanup();
-            reject(new TelegramApiError(409, 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running'));
+            reject(
+              new TelegramApiError(
+                409,
+                'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running',
+              ),
+            );
           },
         };
         const timer = setTimeout(done, opts.timeout * 1000);
@@ -990,12 +1061,15 @@ export class FakeTelegram implements FakeControl {
   private usableLink(chat: ChatRecord, ref: LinkRef): LinkRecord {
     const url = linkOf(ref);
     const link = this.linkIndex.get(url);
-    if (!link || link.chatId !== chat.chat.id) throw new ScenarioError(`unknown invite link for this chat: ${url}`);
+    if (!link || link.chatId !== chat.chat.id)
+      throw new ScenarioError(`unknown invite link for this chat: ${url}`);
     if (link.isRevoked) throw new ScenarioError('invite link is revoked');
-    if (link.expireDate !== undefined && this.now() >= link.expireDate) throw new ScenarioError('invite link has expired');
+    if (link.expireDate !== undefined && this.now() >= link.expireDate)
+      throw new ScenarioError('invite link has expired');
     if (link.memberLimit !== undefined) {
       let used = 0;
-      for (const m of chat.members.values()) if (m.joinedVia === link.inviteLink && isMemberStatus(m.status)) used++;
+      for (const m of chat.members.values())
+        if (m.joinedVia === link.inviteLink && isMemberStatus(m.status)) used++;
       if (used >= link.memberLimit) throw new ScenarioError('invite link member limit reached');
     }
     return link;
@@ -1030,13 +1104,26 @@ export class FakeTelegram implements FakeControl {
     const subject = this.bots.get(userId);
     const out: Emitted[] = [];
     if (subject) out.push(...this.emit([subject], 'my_chat_member', build));
-    out.push(...this.emit(this.adminBots(chat).filter((b) => b !== subject), 'chat_member', build));
+    out.push(
+      ...this.emit(
+        this.adminBots(chat).filter((b) => b !== subject),
+        'chat_member',
+        build,
+      ),
+    );
     return out;
   }
 
-  private emitPrivateStatus(bot: BotRecord, user: User, from: 'member' | 'kicked', to: 'member' | 'kicked'): Emitted[] {
+  private emitPrivateStatus(
+    bot: BotRecord,
+    user: User,
+    from: 'member' | 'kicked',
+    to: 'member' | 'kicked',
+  ): Emitted[] {
     const member = (status: 'member' | 'kicked'): ChatMember =>
-      status === 'member' ? { status, user: { ...bot.user } } : { status, user: { ...bot.user }, until_date: 0 };
+      status === 'member'
+        ? { status, user: { ...bot.user } }
+        : { status, user: { ...bot.user }, until_date: 0 };
     return this.emit([bot], 'my_chat_member', () => ({
       chat: this.privateChat(user),
       from: { ...user },
@@ -1072,7 +1159,9 @@ export class FakeTelegram implements FakeControl {
 
   private takeFault(bot: BotRecord, method: string): TelegramApiError | undefined {
     const index = this.faults.findIndex(
-      (f) => f.method.toLowerCase() === method.toLowerCase() && (f.bot === undefined || idOf(f.bot) === bot.user.id),
+      (f) =>
+        f.method.toLowerCase() === method.toLowerCase() &&
+        (f.bot === undefined || idOf(f.bot) === bot.user.id),
     );
     const fault = this.faults[index];
     if (!fault) return undefined;
@@ -1105,7 +1194,15 @@ export class FakeTelegram implements FakeControl {
         const hook = bot.webhook;
         let record = bot.currentDelivery;
         if (!record || record.update_id !== update.update_id) {
-          record = { bot_id: bot.user.id, update_id: update.update_id, url: hook.url, attempts: 0, status: 0, statuses: [], delivered: false };
+          record = {
+            bot_id: bot.user.id,
+            update_id: update.update_id,
+            url: hook.url,
+            attempts: 0,
+            status: 0,
+            statuses: [],
+            delivered: false,
+          };
           bot.currentDelivery = record;
           this.deliveryLog.push(record);
         }
@@ -1123,7 +1220,8 @@ export class FakeTelegram implements FakeControl {
           await this.applyWebhookReply(bot, outcome.body, outcome.contentType);
           this.checkIdle();
         } else {
-          record.error = outcome.error ?? `Wrong response from the webhook: ${outcome.status} ${outcome.statusText}`;
+          record.error =
+            outcome.error ?? `Wrong response from the webhook: ${outcome.status} ${outcome.statusText}`;
           bot.lastError = { date: this.now(), message: record.error };
           await this.sleep(backoff);
           backoff = Math.min(backoff * 2, this.opts.webhookMaxRetryMs);
@@ -1149,10 +1247,21 @@ export class FakeTelegram implements FakeControl {
         signal: AbortSignal.timeout(this.opts.webhookTimeoutMs),
       });
       const body = await res.text();
-      return { status: res.status, statusText: res.statusText, body, contentType: res.headers.get('content-type') ?? '' };
+      return {
+        status: res.status,
+        statusText: res.statusText,
+        body,
+        contentType: res.headers.get('content-type') ?? '',
+      };
     } catch (e) {
       const cause = (e as { cause?: { code?: string } }).cause?.code;
-      return { status: 0, statusText: '', body: '', contentType: '', error: cause ?? (e instanceof Error ? e.message : String(e)) };
+      return {
+        status: 0,
+        statusText: '',
+        body: '',
+        contentType: '',
+        error: cause ?? (e instanceof Error ? e.message : String(e)),
+      };
     }
   }
 

@@ -37,7 +37,9 @@ function setup() {
 }
 
 /** A local webhook receiver whose answers the test scripts. */
-async function receiver(answer: (req: IncomingMessage, body: string, n: number) => { status: number; body?: unknown }) {
+async function receiver(
+  answer: (req: IncomingMessage, body: string, n: number) => { status: number; body?: unknown },
+) {
   const seen: { headers: IncomingMessage['headers']; body: any }[] = [];
   const server: Server = createServer((req, res) => {
     let raw = '';
@@ -74,8 +76,14 @@ describe('Bot API over HTTP', () => {
         },
       },
     });
-    expect(await call('123:nope', 'getMe')).toEqual({ status: 401, body: { ok: false, error_code: 401, description: 'Unauthorized' } });
-    expect(await call(bot.token, 'noSuchMethod')).toEqual({ status: 404, body: { ok: false, error_code: 404, description: 'Not Found' } });
+    expect(await call('123:nope', 'getMe')).toEqual({
+      status: 401,
+      body: { ok: false, error_code: 401, description: 'Unauthorized' },
+    });
+    expect(await call(bot.token, 'noSuchMethod')).toEqual({
+      status: 404,
+      body: { ok: false, error_code: 404, description: 'Not Found' },
+    });
     expect((await call(bot.token, 'GETME')).body.ok).toBe(true);
     const res = await fetch(`${tg.url}/something`);
     expect(res.status).toBe(404);
@@ -84,18 +92,29 @@ describe('Bot API over HTTP', () => {
   it('reads parameters from query strings, form bodies and multipart bodies', async () => {
     const { fake, bot, chat, user } = setup();
     fake.addBotToChat(bot, chat, { admin: true });
-    const viaGet = await fetch(`${tg.url}/bot${bot.token}/getChatMember?chat_id=${chat.id}&user_id=${user.id}`);
-    expect(await viaGet.json()).toMatchObject({ ok: true, result: { status: 'left', user: { id: user.id } } });
+    const viaGet = await fetch(
+      `${tg.url}/bot${bot.token}/getChatMember?chat_id=${chat.id}&user_id=${user.id}`,
+    );
+    expect(await viaGet.json()).toMatchObject({
+      ok: true,
+      result: { status: 'left', user: { id: user.id } },
+    });
     const viaForm = await fetch(`${tg.url}/bot${bot.token}/createChatInviteLink`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: `chat_id=${chat.id}&creates_join_request=true&name=form`,
     });
-    expect(await viaForm.json()).toMatchObject({ ok: true, result: { creates_join_request: true, name: 'form' } });
+    expect(await viaForm.json()).toMatchObject({
+      ok: true,
+      result: { creates_join_request: true, name: 'form' },
+    });
     const form = new FormData();
     form.set('chat_id', String(chat.id));
     form.set('user_id', String(fake.createUser({ first_name: 'X' }).id));
-    const viaMultipart = await fetch(`${tg.url}/bot${bot.token}/getChatMember`, { method: 'POST', body: form });
+    const viaMultipart = await fetch(`${tg.url}/bot${bot.token}/getChatMember`, {
+      method: 'POST',
+      body: form,
+    });
     expect(await viaMultipart.json()).toMatchObject({ ok: true, result: { status: 'left' } });
   });
 
@@ -104,10 +123,19 @@ describe('Bot API over HTTP', () => {
     const markup = { inline_keyboard: [[{ text: 'Join', url: 'https://t.me/+abcdefgh12345678' }]] };
     expect(await call(bot.token, 'sendMessage', { chat_id: user.id, text: 'hi' })).toEqual({
       status: 403,
-      body: { ok: false, error_code: 403, description: "Forbidden: bot can't initiate conversation with a user" },
+      body: {
+        ok: false,
+        error_code: 403,
+        description: "Forbidden: bot can't initiate conversation with a user",
+      },
     });
     fake.userStartsBot(user, bot, 'C1-x');
-    const sent = await call(bot.token, 'sendMessage', { chat_id: user.id, text: '<b>Welcome</b>', parse_mode: 'HTML', reply_markup: markup });
+    const sent = await call(bot.token, 'sendMessage', {
+      chat_id: user.id,
+      text: '<b>Welcome</b>',
+      parse_mode: 'HTML',
+      reply_markup: markup,
+    });
     expect(sent.body).toMatchObject({
       ok: true,
       result: {
@@ -119,10 +147,16 @@ describe('Bot API over HTTP', () => {
       },
     });
     expect(fake.messagesSentTo(user)).toEqual([sent.body.result]);
-    expect((await call(bot.token, 'sendMessage', { chat_id: -1009999999999, text: 'x' })).body.description).toBe('Bad Request: chat not found');
-    expect((await call(bot.token, 'sendMessage', { chat_id: user.id })).body.description).toBe('Bad Request: message text is empty');
+    expect(
+      (await call(bot.token, 'sendMessage', { chat_id: -1009999999999, text: 'x' })).body.description,
+    ).toBe('Bad Request: chat not found');
+    expect((await call(bot.token, 'sendMessage', { chat_id: user.id })).body.description).toBe(
+      'Bad Request: message text is empty',
+    );
     fake.userBlocksBot(user, bot);
-    expect((await call(bot.token, 'sendMessage', { chat_id: user.id, text: 'x' })).body.description).toBe('Forbidden: bot was blocked by the user');
+    expect((await call(bot.token, 'sendMessage', { chat_id: user.id, text: 'x' })).body.description).toBe(
+      'Forbidden: bot was blocked by the user',
+    );
   });
 
   it('createChatInviteLink needs admin rights; member_limit cannot go with creates_join_request', async () => {
@@ -139,10 +173,19 @@ describe('Bot API over HTTP', () => {
     fake.addBotToChat(bot, chat, { admin: true, rights: { can_invite_users: false } });
     expect((await call(bot.token, 'createChatInviteLink', { chat_id: chat.id })).status).toBe(400);
     fake.addBotToChat(bot, chat, { admin: true });
-    const both = await call(bot.token, 'createChatInviteLink', { chat_id: chat.id, creates_join_request: true, member_limit: 1 });
+    const both = await call(bot.token, 'createChatInviteLink', {
+      chat_id: chat.id,
+      creates_join_request: true,
+      member_limit: 1,
+    });
     expect(both.status).toBe(400);
     expect(both.body.description).toMatch(/^Bad Request: Member limit can't be specified/);
-    const created = await call(bot.token, 'createChatInviteLink', { chat_id: chat.id, name: 'lead 7', member_limit: 1, expire_date: fake.now() + 3600 });
+    const created = await call(bot.token, 'createChatInviteLink', {
+      chat_id: chat.id,
+      name: 'lead 7',
+      member_limit: 1,
+      expire_date: fake.now() + 3600,
+    });
     expect(created.body.result).toEqual({
       invite_link: expect.stringMatching(/^https:\/\/t\.me\/\+[A-Za-z0-9_-]{16}$/),
       creator: { id: bot.id, is_bot: true, first_name: 'subtrack_bot', username: 'subtrack_bot' },
@@ -153,25 +196,39 @@ describe('Bot API over HTTP', () => {
       expire_date: fake.now() + 3600,
       member_limit: 1,
     });
-    const revoked = await call(bot.token, 'revokeChatInviteLink', { chat_id: chat.id, invite_link: created.body.result.invite_link });
+    const revoked = await call(bot.token, 'revokeChatInviteLink', {
+      chat_id: chat.id,
+      invite_link: created.body.result.invite_link,
+    });
     expect(revoked.body.result).toMatchObject({ is_revoked: true });
-    expect(() => fake.userJoins(fake.createUser({ first_name: 'Z' }), chat, created.body.result.invite_link)).toThrow('revoked');
+    expect(() =>
+      fake.userJoins(fake.createUser({ first_name: 'Z' }), chat, created.body.result.invite_link),
+    ).toThrow('revoked');
   });
 
   it('approveChatJoinRequest: HIDE_REQUESTER_MISSING without a request; approving emits chat_member from the bot', async () => {
     const { fake, bot, chat, user } = setup();
     fake.addBotToChat(bot, chat, { admin: true });
     await call(bot.token, 'setWebhook', { url: '', allowed_updates: ['chat_member', 'chat_join_request'] });
-    expect((await call(bot.token, 'approveChatJoinRequest', { chat_id: chat.id, user_id: user.id })).body).toEqual({
+    expect(
+      (await call(bot.token, 'approveChatJoinRequest', { chat_id: chat.id, user_id: user.id })).body,
+    ).toEqual({
       ok: false,
       error_code: 400,
       description: 'Bad Request: HIDE_REQUESTER_MISSING',
     });
-    const link = (await call(bot.token, 'createChatInviteLink', { chat_id: chat.id, creates_join_request: true })).body.result;
+    const link = (
+      await call(bot.token, 'createChatInviteLink', { chat_id: chat.id, creates_join_request: true })
+    ).body.result;
     fake.userRequestsJoin(user, chat, link.invite_link);
     // While the request is pending the bot may write to the requester.
-    expect((await call(bot.token, 'sendMessage', { chat_id: user.id, text: 'we saw your request' })).body.ok).toBe(true);
-    expect(await call(bot.token, 'approveChatJoinRequest', { chat_id: chat.id, user_id: user.id })).toEqual({ status: 200, body: { ok: true, result: true } });
+    expect(
+      (await call(bot.token, 'sendMessage', { chat_id: user.id, text: 'we saw your request' })).body.ok,
+    ).toBe(true);
+    expect(await call(bot.token, 'approveChatJoinRequest', { chat_id: chat.id, user_id: user.id })).toEqual({
+      status: 200,
+      body: { ok: true, result: true },
+    });
     const last = fake.updatesFor(bot).at(-1) as Update;
     expect(last.chat_member).toMatchObject({
       from: { id: bot.id, is_bot: true },
@@ -180,35 +237,70 @@ describe('Bot API over HTTP', () => {
       via_join_request: true,
       invite_link: { invite_link: link.invite_link },
     });
-    expect((await call(bot.token, 'getChatMember', { chat_id: chat.id, user_id: user.id })).body.result.status).toBe('member');
+    expect(
+      (await call(bot.token, 'getChatMember', { chat_id: chat.id, user_id: user.id })).body.result.status,
+    ).toBe('member');
   });
 
   it('getChat, getChatAdministrators, banChatMember and unbanChatMember', async () => {
     const { fake, bot, owner, chat, user } = setup();
-    expect((await call(bot.token, 'getChat', { chat_id: chat.id })).body.description).toBe('Bad Request: chat not found');
+    expect((await call(bot.token, 'getChat', { chat_id: chat.id })).body.description).toBe(
+      'Bad Request: chat not found',
+    );
     fake.addBotToChat(bot, chat, { admin: true });
-    expect((await call(bot.token, 'getChat', { chat_id: chat.id })).body.result).toMatchObject({ id: chat.id, type: 'supergroup', title: 'Deals' });
-    const admins = (await call(bot.token, 'getChatAdministrators', { chat_id: chat.id })).body.result as { status: string; user: { id: number } }[];
+    expect((await call(bot.token, 'getChat', { chat_id: chat.id })).body.result).toMatchObject({
+      id: chat.id,
+      type: 'supergroup',
+      title: 'Deals',
+    });
+    const admins = (await call(bot.token, 'getChatAdministrators', { chat_id: chat.id })).body.result as {
+      status: string;
+      user: { id: number };
+    }[];
     expect(admins.map((a) => [a.status, a.user.id])).toEqual([
       ['creator', owner.id],
       ['administrator', bot.id],
     ]);
     fake.userJoins(user, chat);
-    expect((await call(bot.token, 'banChatMember', { chat_id: chat.id, user_id: owner.id })).body.description).toBe("Bad Request: can't remove chat owner");
-    expect((await call(bot.token, 'banChatMember', { chat_id: chat.id, user_id: user.id })).body.result).toBe(true);
-    expect((await call(bot.token, 'getChatMember', { chat_id: chat.id, user_id: user.id })).body.result).toMatchObject({ status: 'kicked', until_date: 0 });
-    expect((await call(bot.token, 'unbanChatMember', { chat_id: chat.id, user_id: user.id, only_if_banned: true })).body.result).toBe(true);
+    expect(
+      (await call(bot.token, 'banChatMember', { chat_id: chat.id, user_id: owner.id })).body.description,
+    ).toBe("Bad Request: can't remove chat owner");
+    expect((await call(bot.token, 'banChatMember', { chat_id: chat.id, user_id: user.id })).body.result).toBe(
+      true,
+    );
+    expect(
+      (await call(bot.token, 'getChatMember', { chat_id: chat.id, user_id: user.id })).body.result,
+    ).toMatchObject({ status: 'kicked', until_date: 0 });
+    expect(
+      (await call(bot.token, 'unbanChatMember', { chat_id: chat.id, user_id: user.id, only_if_banned: true }))
+        .body.result,
+    ).toBe(true);
     expect(fake.chatMember(chat, user).status).toBe('left');
-    expect((await call(bot.token, 'answerCallbackQuery', { callback_query_id: '1' })).body).toEqual({ ok: true, result: true });
-    expect((await call(bot.token, 'getChatMember', { chat_id: chat.id, user_id: 999 })).body.description).toBe('Bad Request: user not found');
+    expect((await call(bot.token, 'answerCallbackQuery', { callback_query_id: '1' })).body).toEqual({
+      ok: true,
+      result: true,
+    });
+    expect(
+      (await call(bot.token, 'getChatMember', { chat_id: chat.id, user_id: 999 })).body.description,
+    ).toBe('Bad Request: user not found');
   });
 
   it('injected faults answer like Telegram, including retry_after', async () => {
     const { fake, bot } = setup();
-    fake.failNext({ method: 'getMe', error_code: 429, description: 'Too Many Requests: retry after 3', retry_after: 3 });
+    fake.failNext({
+      method: 'getMe',
+      error_code: 429,
+      description: 'Too Many Requests: retry after 3',
+      retry_after: 3,
+    });
     expect(await call(bot.token, 'getMe')).toEqual({
       status: 429,
-      body: { ok: false, error_code: 429, description: 'Too Many Requests: retry after 3', parameters: { retry_after: 3 } },
+      body: {
+        ok: false,
+        error_code: 429,
+        description: 'Too Many Requests: retry after 3',
+        parameters: { retry_after: 3 },
+      },
     });
     expect((await call(bot.token, 'getMe')).body.ok).toBe(true);
   });
@@ -227,7 +319,9 @@ describe('getUpdates', () => {
     expect(first.body.result).toHaveLength(1);
     const id = (first.body.result as Update[])[0]?.update_id as number;
     // Not confirmed yet: the same update comes again.
-    expect(((await call(bot.token, 'getUpdates', {})).body.result as Update[]).map((u) => u.update_id)).toEqual([id]);
+    expect(
+      ((await call(bot.token, 'getUpdates', {})).body.result as Update[]).map((u) => u.update_id),
+    ).toEqual([id]);
     fake.userStartsBot(user, bot, 'A-2');
     const next = (await call(bot.token, 'getUpdates', { offset: id + 1 })).body.result as Update[];
     expect(next.map((u) => u.message?.text)).toEqual(['/start A-2']);
@@ -257,7 +351,11 @@ describe('getUpdates', () => {
     const first = call(bot.token, 'getUpdates', { timeout: 5 });
     await new Promise((r) => setTimeout(r, 50));
     const second = call(bot.token, 'getUpdates', { timeout: 0 });
-    expect((await first).body).toMatchObject({ ok: false, error_code: 409, description: expect.stringMatching(/terminated by other getUpdates/) });
+    expect((await first).body).toMatchObject({
+      ok: false,
+      error_code: 409,
+      description: expect.stringMatching(/terminated by other getUpdates/),
+    });
     expect((await second).body.ok).toBe(true);
     await call(bot.token, 'setWebhook', { url: 'http://127.0.0.1:9/hook' });
     expect((await call(bot.token, 'getUpdates', {})).body).toMatchObject({ ok: false, error_code: 409 });
@@ -265,7 +363,9 @@ describe('getUpdates', () => {
 
   it('works with form-encoded long polling parameters (strings)', async () => {
     const { fake, bot, user } = setup();
-    const res = fetch(`${tg.url}/bot${bot.token}/getUpdates?timeout=3&offset=0&allowed_updates=${encodeURIComponent('["message"]')}`);
+    const res = fetch(
+      `${tg.url}/bot${bot.token}/getUpdates?timeout=3&offset=0&allowed_updates=${encodeURIComponent('["message"]')}`,
+    );
     await new Promise((r) => setTimeout(r, 50));
     fake.userStartsBot(user, bot);
     const body = (await (await res).json()) as Answer['body'];
@@ -288,12 +388,30 @@ describe('webhooks', () => {
       fake.userStartsBot(user, bot, 'X-1');
       await fake.idle({ timeoutMs: 5000 });
       expect(hook.seen.map((s) => s.body.update_id)).toEqual([1, 1, 1, 2]);
-      expect(hook.seen.every((s) => s.headers['x-telegram-bot-api-secret-token'] === 'S3cret_token-1')).toBe(true);
+      expect(hook.seen.every((s) => s.headers['x-telegram-bot-api-secret-token'] === 'S3cret_token-1')).toBe(
+        true,
+      );
       expect(hook.seen.every((s) => s.headers['content-type'] === 'application/json')).toBe(true);
       expect(hook.seen[3]?.body.message.text).toBe('/start X-1');
       expect(fake.deliveries(bot)).toEqual([
-        { bot_id: bot.id, update_id: 1, url: hook.url, attempts: 3, status: 200, statuses: [500, 500, 200], delivered: true },
-        { bot_id: bot.id, update_id: 2, url: hook.url, attempts: 1, status: 200, statuses: [200], delivered: true },
+        {
+          bot_id: bot.id,
+          update_id: 1,
+          url: hook.url,
+          attempts: 3,
+          status: 200,
+          statuses: [500, 500, 200],
+          delivered: true,
+        },
+        {
+          bot_id: bot.id,
+          update_id: 2,
+          url: hook.url,
+          attempts: 1,
+          status: 200,
+          statuses: [200],
+          delivered: true,
+        },
       ]);
       const info = (await call(bot.token, 'getWebhookInfo')).body.result;
       expect(info).toMatchObject({
@@ -332,7 +450,10 @@ describe('webhooks', () => {
     const { fake, bot, user } = setup();
     const hook = await receiver((_req, raw) => {
       const update = JSON.parse(raw) as Update;
-      return { status: 200, body: { method: 'sendMessage', chat_id: update.message?.chat.id, text: 'hello from reply' } };
+      return {
+        status: 200,
+        body: { method: 'sendMessage', chat_id: update.message?.chat.id, text: 'hello from reply' },
+      };
     });
     try {
       await call(bot.token, 'setWebhook', { url: hook.url });
@@ -354,7 +475,11 @@ describe('webhooks', () => {
       description: 'Webhook was deleted',
     });
     expect((await call(bot.token, 'getUpdates', {})).body.result).toEqual([]);
-    expect((await call(bot.token, 'getWebhookInfo')).body.result).toEqual({ url: '', has_custom_certificate: false, pending_update_count: 0 });
+    expect((await call(bot.token, 'getWebhookInfo')).body.result).toEqual({
+      url: '',
+      has_custom_certificate: false,
+      pending_update_count: 0,
+    });
   });
 });
 
@@ -368,11 +493,15 @@ describe('control endpoints', () => {
     const owner = await client.createUser({ first_name: 'Owner' });
     const chat = await client.createChat({ title: 'Ctl', type: 'channel', creator: owner });
     const user = await client.createUser({ first_name: 'U', username: 'u_ctl' });
-    await call(bot.token, 'getUpdates', { allowed_updates: ['message', 'chat_member', 'chat_join_request', 'my_chat_member'] });
+    await call(bot.token, 'getUpdates', {
+      allowed_updates: ['message', 'chat_member', 'chat_join_request', 'my_chat_member'],
+    });
     const added = await client.addBotToChat(bot, chat, { admin: true, by: owner });
     expect(added[0]?.update.my_chat_member?.date).toBe(1_767_312_000);
     await client.userStartsBot(user, bot, 'CODE-click1');
-    const link = (await call(bot.token, 'createChatInviteLink', { chat_id: chat.id, creates_join_request: true })).body.result;
+    const link = (
+      await call(bot.token, 'createChatInviteLink', { chat_id: chat.id, creates_join_request: true })
+    ).body.result;
     await call(bot.token, 'sendMessage', {
       chat_id: user.id,
       text: 'welcome',
@@ -385,7 +514,13 @@ describe('control endpoints', () => {
     expect(approved[0]?.update.chat_member?.via_join_request).toBe(true);
     await client.userLeaves(user, chat);
     const updates = await client.updatesFor(bot);
-    expect(updates.map((u) => Object.keys(u)[1])).toEqual(['my_chat_member', 'message', 'chat_join_request', 'chat_member', 'chat_member']);
+    expect(updates.map((u) => Object.keys(u)[1])).toEqual([
+      'my_chat_member',
+      'message',
+      'chat_join_request',
+      'chat_member',
+      'chat_member',
+    ]);
     await expect(client.userLeaves(user, chat)).rejects.toThrow(/not a member/);
     await expect(client.idle({ timeoutMs: 50 })).rejects.toThrow();
     await call(bot.token, 'getUpdates', { offset: (updates.at(-1)?.update_id as number) + 1 });

@@ -55,11 +55,14 @@ export async function startFakeTelegram(opts: StartFakeTelegramOptions = {}): Pr
 }
 
 /** The Bot API and /_fake control endpoints as a plain Node request handler. */
-export function createRequestHandler(fake: FakeTelegram): (req: IncomingMessage, res: ServerResponse) => void {
+export function createRequestHandler(
+  fake: FakeTelegram,
+): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     handle(fake, req, res).catch((e: unknown) => {
       console.error('fake-telegram: unexpected error', e);
-      if (!res.headersSent) send(res, 500, { ok: false, error_code: 500, description: 'Internal Server Error' });
+      if (!res.headersSent)
+        send(res, 500, { ok: false, error_code: 500, description: 'Internal Server Error' });
       else res.end();
     });
   };
@@ -80,9 +83,13 @@ async function handle(fake: FakeTelegram, req: IncomingMessage, res: ServerRespo
   const method = match[2];
   let params: Record<string, unknown>;
   try {
-    params = { ...Object.fromEntries(url.searchParams), ...parseBody(await readBody(req), req.headers['content-type']) };
+    params = {
+      ...Object.fromEntries(url.searchParams),
+      ...parseBody(await readBody(req), req.headers['content-type']),
+    };
   } catch (e) {
-    const err = e instanceof TelegramApiError ? e : new TelegramApiError(400, 'Bad Request: invalid request body');
+    const err =
+      e instanceof TelegramApiError ? e : new TelegramApiError(400, 'Bad Request: invalid request body');
     send(res, err.errorCode, err.toJSON());
     return;
   }
@@ -145,7 +152,9 @@ export function parseBody(body: Buffer, contentType: string | undefined): Record
   } catch {
     throw new TelegramApiError(400, "Bad Request: can't parse JSON object");
   }
-  return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+  return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+    ? (parsed as Record<string, unknown>)
+    : {};
 }
 
 function parseMultipart(raw: string, boundary: string): Record<string, unknown> {
@@ -217,7 +226,8 @@ const omitUndefined = <T extends Record<string, unknown>>(o: T): T =>
 
 /** POST /_fake/<name> with a JSON body; ids and snake_case fields as documented in the README. */
 const ACTIONS: Record<string, Action> = {
-  createBot: (f, b) => f.createBot(omitUndefined({ username: b.str('username'), first_name: b.optStr('first_name') })),
+  createBot: (f, b) =>
+    f.createBot(omitUndefined({ username: b.str('username'), first_name: b.optStr('first_name') })),
   createUser: (f, b) =>
     f.createUser(
       omitUndefined({
@@ -229,8 +239,16 @@ const ACTIONS: Record<string, Action> = {
     ),
   createChat: (f, b) => {
     const type = b.str('type');
-    if (type !== 'supergroup' && type !== 'channel') throw new ScenarioError('type must be supergroup or channel');
-    return f.createChat(omitUndefined({ title: b.str('title'), type, username: b.optStr('username'), creator: b.optRef('creator_id') }));
+    if (type !== 'supergroup' && type !== 'channel')
+      throw new ScenarioError('type must be supergroup or channel');
+    return f.createChat(
+      omitUndefined({
+        title: b.str('title'),
+        type,
+        username: b.optStr('username'),
+        creator: b.optRef('creator_id'),
+      }),
+    );
   },
   addBotToChat: (f, b) =>
     f.addBotToChat(
@@ -244,8 +262,14 @@ const ACTIONS: Record<string, Action> = {
     ),
   removeBotFromChat: (f, b) => {
     const status = b.optStr('status');
-    if (status !== undefined && status !== 'left' && status !== 'kicked') throw new ScenarioError('status must be left or kicked');
-    return f.removeBotFromChat(b.ref('bot_id'), b.ref('chat_id'), b.optRef('by_id'), status ? { status } : {});
+    if (status !== undefined && status !== 'left' && status !== 'kicked')
+      throw new ScenarioError('status must be left or kicked');
+    return f.removeBotFromChat(
+      b.ref('bot_id'),
+      b.ref('chat_id'),
+      b.optRef('by_id'),
+      status ? { status } : {},
+    );
   },
   createInviteLink: (f, b) =>
     f.createInviteLink(
@@ -267,7 +291,12 @@ const ACTIONS: Record<string, Action> = {
   userLeaves: (f, b) => f.userLeaves(b.ref('user_id'), b.ref('chat_id')),
   adminBans: (f, b) => {
     const until = b.optNum('until_date');
-    return f.adminBans(b.ref('chat_id'), b.ref('user_id'), b.optRef('by_id'), until === undefined ? {} : { untilDate: until });
+    return f.adminBans(
+      b.ref('chat_id'),
+      b.ref('user_id'),
+      b.optRef('by_id'),
+      until === undefined ? {} : { untilDate: until },
+    );
   },
   adminKicks: (f, b) => f.adminKicks(b.ref('chat_id'), b.ref('user_id'), b.optRef('by_id')),
   adminUnbans: (f, b) => f.adminUnbans(b.ref('chat_id'), b.ref('user_id'), b.optRef('by_id')),
@@ -339,7 +368,12 @@ const VIEWS: Record<string, Action> = {
   joinRequests: (f, b) => f.pendingJoinRequests(b.ref('chat_id')),
 };
 
-async function handleControl(fake: FakeTelegram, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+async function handleControl(
+  fake: FakeTelegram,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<void> {
   const name = url.pathname.slice('/_fake/'.length);
   try {
     if (name === 'idle') {
@@ -371,7 +405,8 @@ async function handleControl(fake: FakeTelegram, req: IncomingMessage, res: Serv
     let body: Record<string, unknown> = {};
     if (raw.length > 0) {
       const parsed: unknown = JSON.parse(raw.toString('utf8'));
-      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ScenarioError('body must be a JSON object');
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+        throw new ScenarioError('body must be a JSON object');
       body = parsed as Record<string, unknown>;
     }
     send(res, 200, { ok: true, result: (await action(fake, new Body({ ...query, ...body }))) ?? null });

@@ -69,7 +69,11 @@ export function generateTraffic(fake: FakeTelegram, opts: TrafficOptions): Traff
   };
   const link =
     joinRate > 0
-      ? fake.createInviteLink(opts.chat, opts.bot, joinMode === 'request' ? { creates_join_request: true } : {})
+      ? fake.createInviteLink(
+          opts.chat,
+          opts.bot,
+          joinMode === 'request' ? { creates_join_request: true } : {},
+        )
       : undefined;
 
   for (let i = 0; i < opts.subscribers; i++) {

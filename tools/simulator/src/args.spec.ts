@@ -16,7 +16,26 @@ describe('parseArgs', () => {
 
   it('reads every option, in both --flag value and --flag=value forms', () => {
     expect(
-      parseArgs(['--api', 'http://h:1', '--telegram=http://t:2', '--admin-token', 'x', '--subscribers', '5', '--organic=0', '--seed', '7', '--join-mode', 'direct', '--concurrency', '2', '--reply-timeout-ms', '100', '--settle-ms', '0']),
+      parseArgs([
+        '--api',
+        'http://h:1',
+        '--telegram=http://t:2',
+        '--admin-token',
+        'x',
+        '--subscribers',
+        '5',
+        '--organic=0',
+        '--seed',
+        '7',
+        '--join-mode',
+        'direct',
+        '--concurrency',
+        '2',
+        '--reply-timeout-ms',
+        '100',
+        '--settle-ms',
+        '0',
+      ]),
     ).toEqual({
       api: 'http://h:1',
       telegram: 'http://t:2',

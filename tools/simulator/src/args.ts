@@ -36,12 +36,16 @@ export class UsageError extends Error {}
 
 function int(flag: string, raw: string, min: number): number {
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} must be an integer >= ${min}, got "${raw}"`);
+  if (!Number.isInteger(n) || n < min)
+    throw new UsageError(`${flag} must be an integer >= ${min}, got "${raw}"`);
   return n;
 }
 
 /** Parses argv (without node and script); returns null when --help was asked for. */
-export function parseArgs(argv: readonly string[], env: Record<string, string | undefined> = {}): SimulatorOptions | null {
+export function parseArgs(
+  argv: readonly string[],
+  env: Record<string, string | undefined> = {},
+): SimulatorOptions | null {
   const opts: SimulatorOptions = {
     api: 'http://127.0.0.1:3000',
     telegram: 'http://127.0.0.1:8081',
@@ -85,7 +89,8 @@ export function parseArgs(argv: readonly string[], env: Record<string, string | 
         break;
       case '--join-mode': {
         const mode = value();
-        if (mode !== 'request' && mode !== 'direct') throw new UsageError(`--join-mode must be request or direct, got "${mode}"`);
+        if (mode !== 'request' && mode !== 'direct')
+          throw new UsageError(`--join-mode must be request or direct, got "${mode}"`);
         opts.joinModes = [mode];
         break;
       }
@@ -112,6 +117,7 @@ export function parseArgs(argv: readonly string[], env: Record<string, string | 
       throw new UsageError(`${flag} must be a URL, got "${url}"`);
     }
   }
-  if (!opts.adminToken) throw new UsageError('--admin-token or the ADMIN_TOKEN environment variable is required');
+  if (!opts.adminToken)
+    throw new UsageError('--admin-token or the ADMIN_TOKEN environment variable is required');
   return opts;
 }

@@ -81,7 +81,9 @@ export function cr(confirms: number, starts: number): number {
  * (whose organic numbers are those of its chat — every campaign here shares one chat).
  */
 export function expectedSummary(plan: SimulationPlan, campaign?: number): Summary {
-  const subs: SubscriberPlan[] = plan.subscribers.filter((s) => campaign === undefined || s.campaign === campaign);
+  const subs: SubscriberPlan[] = plan.subscribers.filter(
+    (s) => campaign === undefined || s.campaign === campaign,
+  );
   const count = { 0: 0, 1: 0, 2: 0, 3: 0, 4: 0 };
   for (const sub of subs) for (const status of leadStatuses(sub.steps)) count[status]++;
   const organic = organicCounts(plan.organic);

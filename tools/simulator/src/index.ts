@@ -1,5 +1,13 @@
 export { planSimulation, PATH_RATES } from './plan';
-export type { JoinMode, OrganicPlan, OrganicStep, PlanOptions, SimulationPlan, SubscriberPlan, SubscriberStep } from './plan';
+export type {
+  JoinMode,
+  OrganicPlan,
+  OrganicStep,
+  PlanOptions,
+  SimulationPlan,
+  SubscriberPlan,
+  SubscriberStep,
+} from './plan';
 export { cr, expectedSummary, leadStatuses, plannedActions, SUMMARY_FIELDS } from './expected';
 export type { LeadStatus, Summary } from './expected';
 export { findInviteLink, runPlan } from './run';

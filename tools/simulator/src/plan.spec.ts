@@ -8,8 +8,12 @@ describe('planSimulation', () => {
   const plan = planSimulation({ subscribers: 400, organic: 100, seed: 9, joinModes: ['request', 'direct'] });
 
   it('is deterministic per seed', () => {
-    expect(planSimulation({ subscribers: 400, organic: 100, seed: 9, joinModes: ['request', 'direct'] })).toEqual(plan);
-    expect(planSimulation({ subscribers: 400, organic: 100, seed: 10, joinModes: ['request', 'direct'] })).not.toEqual(plan);
+    expect(
+      planSimulation({ subscribers: 400, organic: 100, seed: 9, joinModes: ['request', 'direct'] }),
+    ).toEqual(plan);
+    expect(
+      planSimulation({ subscribers: 400, organic: 100, seed: 10, joinModes: ['request', 'direct'] }),
+    ).not.toEqual(plan);
   });
 
   it('alternates campaigns and starts every subscriber with /start and a click', () => {
@@ -46,7 +50,14 @@ describe('planSimulation', () => {
     expect([...kinds].sort()).toEqual(['approve', 'ban', 'join', 'kick', 'leave', 'request', 'start']);
     const e = expectedSummary(plan);
     expect(e.starts).toBe(400);
-    for (const field of ['holds', 'confirms', 'cancels', 'trashes', 'organic_joins', 'organic_leaves'] as const) {
+    for (const field of [
+      'holds',
+      'confirms',
+      'cancels',
+      'trashes',
+      'organic_joins',
+      'organic_leaves',
+    ] as const) {
       expect(e[field]).toBeGreaterThan(0);
     }
   });
@@ -61,13 +72,34 @@ describe('lead state machine (SPEC §4)', () => {
   it.each([
     [['start'], [0]],
     [['start', 'start'], [0]],
-    [['start', 'request'], [0, 1]],
-    [['start', 'request', 'approve'], [0, 1, 2]],
-    [['start', 'join', 'leave'], [0, 2, 3]],
-    [['start', 'join', 'leave', 'join'], [0, 2, 3]],
-    [['start', 'request', 'approve', 'ban'], [0, 1, 2, 4]],
-    [['start', 'join', 'kick', 'join', 'leave'], [0, 2, 4, 3]],
-    [['start', 'join', 'leave', 'ban'], [0, 2, 3, 4]],
+    [
+      ['start', 'request'],
+      [0, 1],
+    ],
+    [
+      ['start', 'request', 'approve'],
+      [0, 1, 2],
+    ],
+    [
+      ['start', 'join', 'leave'],
+      [0, 2, 3],
+    ],
+    [
+      ['start', 'join', 'leave', 'join'],
+      [0, 2, 3],
+    ],
+    [
+      ['start', 'request', 'approve', 'ban'],
+      [0, 1, 2, 4],
+    ],
+    [
+      ['start', 'join', 'kick', 'join', 'leave'],
+      [0, 2, 4, 3],
+    ],
+    [
+      ['start', 'join', 'leave', 'ban'],
+      [0, 2, 3, 4],
+    ],
   ] as [SubscriberStep['kind'][], number[]][])('%j reaches %j', (kinds, statuses) => {
     expect([...leadStatuses(s(...kinds))].sort()).toEqual([...statuses].sort());
   });
@@ -91,9 +123,33 @@ describe('expectedSummary', () => {
   };
 
   it('counts each lead once per status, organic rows each time', () => {
-    expect(expectedSummary(plan)).toEqual({ starts: 5, holds: 2, confirms: 3, cancels: 2, trashes: 1, cr: 60, organic_joins: 3, organic_leaves: 2 });
-    expect(expectedSummary(plan, 0)).toEqual({ starts: 3, holds: 2, confirms: 1, cancels: 1, trashes: 0, cr: 33.3, organic_joins: 3, organic_leaves: 2 });
-    expect(expectedSummary(plan, 1)).toMatchObject({ starts: 2, confirms: 2, cancels: 1, trashes: 1, cr: 100 });
+    expect(expectedSummary(plan)).toEqual({
+      starts: 5,
+      holds: 2,
+      confirms: 3,
+      cancels: 2,
+      trashes: 1,
+      cr: 60,
+      organic_joins: 3,
+      organic_leaves: 2,
+    });
+    expect(expectedSummary(plan, 0)).toEqual({
+      starts: 3,
+      holds: 2,
+      confirms: 1,
+      cancels: 1,
+      trashes: 0,
+      cr: 33.3,
+      organic_joins: 3,
+      organic_leaves: 2,
+    });
+    expect(expectedSummary(plan, 1)).toMatchObject({
+      starts: 2,
+      confirms: 2,
+      cancels: 1,
+      trashes: 1,
+      cr: 100,
+    });
   });
 
   it('cr rounds to one decimal and is 0 without starts', () => {

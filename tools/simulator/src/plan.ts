@@ -120,14 +120,18 @@ function planOrganic(rng: Rng, index: number): OrganicPlan {
 /** Deterministic for a given seed: the same options always give the same plan. */
 export function planSimulation(opts: PlanOptions): SimulationPlan {
   if (opts.joinModes.length === 0) throw new Error('at least one join mode is needed');
-  if (!Number.isInteger(opts.subscribers) || opts.subscribers < 0) throw new Error('subscribers must be a non-negative integer');
-  if (!Number.isInteger(opts.organic) || opts.organic < 0) throw new Error('organic must be a non-negative integer');
+  if (!Number.isInteger(opts.subscribers) || opts.subscribers < 0)
+    throw new Error('subscribers must be a non-negative integer');
+  if (!Number.isInteger(opts.organic) || opts.organic < 0)
+    throw new Error('organic must be a non-negative integer');
   const rng = createRng(opts.seed);
   const campaigns = opts.joinModes.map((joinMode) => ({ joinMode }));
   const subscribers: SubscriberPlan[] = [];
   for (let i = 0; i < opts.subscribers; i++) {
     const campaign = i % campaigns.length;
-    subscribers.push(planSubscriber(rng, i, campaign, (campaigns[campaign] as { joinMode: JoinMode }).joinMode));
+    subscribers.push(
+      planSubscriber(rng, i, campaign, (campaigns[campaign] as { joinMode: JoinMode }).joinMode),
+    );
   }
   const organic: OrganicPlan[] = [];
   for (let i = 0; i < opts.organic; i++) organic.push(planOrganic(rng, i));

@@ -33,7 +33,12 @@ export class ProductClient {
     return new ProductClient(this.base, apiKey);
   }
 
-  private async request<T>(method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  private async request<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<T> {
     const init: RequestInit = { method, headers: { ...headers } };
     if (this.apiKey) (init.headers as Record<string, string>).authorization = `Bearer ${this.apiKey}`;
     if (body !== undefined) {
@@ -44,14 +49,20 @@ export class ProductClient {
     try {
       res = await fetch(`${this.base}${path}`, init);
     } catch (e) {
-      throw new ProductApiError(`${method} ${path}: cannot reach the product at ${this.base} (${(e as Error).message})`, 0);
+      throw new ProductApiError(
+        `${method} ${path}: cannot reach the product at ${this.base} (${(e as Error).message})`,
+        0,
+      );
     }
     const text = await res.text();
     let parsed: Envelope;
     try {
       parsed = JSON.parse(text) as Envelope;
     } catch {
-      throw new ProductApiError(`${method} ${path}: HTTP ${res.status}, not JSON: ${text.slice(0, 200)}`, res.status);
+      throw new ProductApiError(
+        `${method} ${path}: HTTP ${res.status}, not JSON: ${text.slice(0, 200)}`,
+        res.status,
+      );
     }
     if (!res.ok || parsed.status !== 'ok') {
       throw new ProductApiError(
@@ -63,8 +74,17 @@ export class ProductClient {
     return parsed.data as T;
   }
 
-  createAccount(adminToken: string, name: string, timezone = 'UTC'): Promise<{ id: number | string; api_key: string }> {
-    return this.request('POST', '/api/admin/accounts/add.json', { name, timezone }, { 'x-admin-token': adminToken });
+  createAccount(
+    adminToken: string,
+    name: string,
+    timezone = 'UTC',
+  ): Promise<{ id: number | string; api_key: string }> {
+    return this.request(
+      'POST',
+      '/api/admin/accounts/add.json',
+      { name, timezone },
+      { 'x-admin-token': adminToken },
+    );
   }
 
   addBot(token: string): Promise<{ id: number | string; username: string }> {

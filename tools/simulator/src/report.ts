@@ -16,7 +16,13 @@ export function summariesMatch(expected: Summary, actual: Summary | { error: str
 
 function table(rows: string[][]): string {
   const widths = rows[0]?.map((_, col) => Math.max(...rows.map((r) => (r[col] ?? '').length))) ?? [];
-  return rows.map((r) => r.map((cell, col) => (col === 0 ? cell.padEnd(widths[col] ?? 0) : cell.padStart(widths[col] ?? 0))).join('  ')).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((cell, col) => (col === 0 ? cell.padEnd(widths[col] ?? 0) : cell.padStart(widths[col] ?? 0)))
+        .join('  '),
+    )
+    .join('\n');
 }
 
 /** Planned vs performed actions, then expected vs product numbers per scope, side by side. */
@@ -29,7 +35,12 @@ export function formatReport(input: {
   const out: string[] = [];
   const actions = Object.keys({ ...input.planned, ...input.performed });
   out.push('Telegram actions (planned / performed)');
-  out.push(table([['action', 'planned', 'performed'], ...actions.map((a) => [a, String(input.planned[a] ?? 0), String(input.performed[a] ?? 0)])]));
+  out.push(
+    table([
+      ['action', 'planned', 'performed'],
+      ...actions.map((a) => [a, String(input.planned[a] ?? 0), String(input.performed[a] ?? 0)]),
+    ]),
+  );
   if (input.errors > 0) out.push(`${input.errors} step(s) failed; see the log above`);
   for (const c of input.comparisons) {
     out.push('');

@@ -1,4 +1,9 @@
-import { FakeTelegramClient, startFakeTelegram, type RunningFakeTelegram, type Update } from '@subtrack/telegram-fake';
+import {
+  FakeTelegramClient,
+  startFakeTelegram,
+  type RunningFakeTelegram,
+  type Update,
+} from '@subtrack/telegram-fake';
 import { startStubProduct, type StubProduct } from '../test/stub-product';
 import { expectedSummary } from './expected';
 import { planSimulation, type SubscriberStep } from './plan';
@@ -49,7 +54,10 @@ function describeUpdate(u: Update): { user: number; text: string } | undefined {
   const cm = u.chat_member;
   if (cm) {
     const via = cm.via_join_request ? ' via_join_request' : '';
-    return { user: cm.new_chat_member.user.id, text: `chat_member ${cm.old_chat_member.status}→${cm.new_chat_member.status}${via}` };
+    return {
+      user: cm.new_chat_member.user.id,
+      text: `chat_member ${cm.old_chat_member.status}→${cm.new_chat_member.status}${via}`,
+    };
   }
   return undefined;
 }
@@ -70,13 +78,29 @@ describe('runPlan against the fake (in process) and a stub product', () => {
       record = findChatRecord(await api.listChats(productBot.id), chat.id);
       await new Promise((r) => setTimeout(r, 20));
     }
-    const request = await api.addCampaign({ name: 'r', bot: productBot.id, chat: record.id, join_mode: 'request' });
-    const direct = await api.addCampaign({ name: 'd', bot: productBot.id, chat: record.id, join_mode: 'direct' });
+    const request = await api.addCampaign({
+      name: 'r',
+      bot: productBot.id,
+      chat: record.id,
+      join_mode: 'request',
+    });
+    const direct = await api.addCampaign({
+      name: 'd',
+      bot: productBot.id,
+      chat: record.id,
+      join_mode: 'direct',
+    });
 
     const plan = planSimulation({ subscribers: 40, organic: 8, seed: 5, joinModes: ['request', 'direct'] });
     const result = await runPlan(
       plan,
-      { telegram: fake, botId: bot.id, chatId: chat.id, adminId: owner.id, campaignCodes: [request.code, direct.code] },
+      {
+        telegram: fake,
+        botId: bot.id,
+        chatId: chat.id,
+        adminId: owner.id,
+        campaignCodes: [request.code, direct.code],
+      },
       { replyTimeoutMs: 5000, pollIntervalMs: 10 },
     );
     await fake.idle({ timeoutMs: 10_000 });
@@ -89,7 +113,10 @@ describe('runPlan against the fake (in process) and a stub product', () => {
     }
     plan.subscribers.forEach((sub) => {
       const userId = result.users.subscribers[sub.index] as number;
-      expect({ sub: sub.index, updates: byUser.get(userId) }).toEqual({ sub: sub.index, updates: expectedTransitions(sub.steps) });
+      expect({ sub: sub.index, updates: byUser.get(userId) }).toEqual({
+        sub: sub.index,
+        updates: expectedTransitions(sub.steps),
+      });
       // Every /start was answered with a link the subscriber then used.
       const messages = fake.messagesSentTo(userId);
       expect(messages.length).toBe(sub.steps.filter((st) => st.kind === 'start').length);
@@ -97,15 +124,29 @@ describe('runPlan against the fake (in process) and a stub product', () => {
     });
     plan.organic.forEach((org) => {
       const userId = result.users.organic[org.index] as number;
-      const want = org.steps.map((st) => (st.kind === 'join' ? 'chat_member left→member' : st.kind === 'leave' ? 'chat_member member→left' : 'chat_member member→kicked'));
+      const want = org.steps.map((st) =>
+        st.kind === 'join'
+          ? 'chat_member left→member'
+          : st.kind === 'leave'
+            ? 'chat_member member→left'
+            : 'chat_member member→kicked',
+      );
       expect(byUser.get(userId)).toEqual(want);
     });
     // Paid joins carry the subscriber's own link, seen in full by the bot that created it.
     const paidJoins = fake
       .updatesFor(bot)
-      .filter((u) => u.chat_member?.new_chat_member.status === 'member' && result.users.subscribers.includes(u.chat_member.new_chat_member.user.id));
+      .filter(
+        (u) =>
+          u.chat_member?.new_chat_member.status === 'member' &&
+          result.users.subscribers.includes(u.chat_member.new_chat_member.user.id),
+      );
     expect(paidJoins.length).toBeGreaterThan(0);
-    expect(paidJoins.every((u) => u.chat_member?.invite_link && !u.chat_member.invite_link.invite_link.endsWith('...'))).toBe(true);
+    expect(
+      paidJoins.every(
+        (u) => u.chat_member?.invite_link && !u.chat_member.invite_link.invite_link.endsWith('...'),
+      ),
+    ).toBe(true);
 
     const stats = await api.summary({ from: 0, to: fake.now() + 10 });
     expect(stats).toEqual(expectedSummary(plan));
@@ -159,7 +200,21 @@ describe('simulate (out of process, through the control API)', () => {
 
   it('fails clearly when the admin token is wrong', async () => {
     await expect(
-      simulate({ api: product.url, telegram: tg.url, adminToken: 'wrong', subscribers: 1, organic: 0, seed: 1, joinModes: ['direct'], concurrency: 1, replyTimeoutMs: 100, settleMs: 0 }, () => undefined),
+      simulate(
+        {
+          api: product.url,
+          telegram: tg.url,
+          adminToken: 'wrong',
+          subscribers: 1,
+          organic: 0,
+          seed: 1,
+          joinModes: ['direct'],
+          concurrency: 1,
+          replyTimeoutMs: 100,
+          settleMs: 0,
+        },
+        () => undefined,
+      ),
     ).rejects.toThrow(/HTTP 401/);
   });
 });
@@ -172,7 +227,16 @@ describe('helpers', () => {
   });
 
   it('formatReport shows expected and product numbers side by side and flags differences', () => {
-    const expected = { starts: 2, holds: 1, confirms: 1, cancels: 0, trashes: 0, cr: 50, organic_joins: 1, organic_leaves: 0 };
+    const expected = {
+      starts: 2,
+      holds: 1,
+      confirms: 1,
+      cancels: 0,
+      trashes: 0,
+      cr: 50,
+      organic_joins: 1,
+      organic_leaves: 0,
+    };
     const text = formatReport({
       planned: { start: 2 },
       performed: { start: 2 },

@@ -55,7 +55,11 @@ async function waitForReply(
   }
 }
 
-async function pool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+async function pool<T>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const workers = Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, async () => {
     while (next < items.length) await work(items[next++] as T);
@@ -68,7 +72,11 @@ async function pool<T>(items: readonly T[], concurrency: number, work: (item: T)
  * invite link from the bot's reply and walk their path; organic users join and leave without a
  * link. Only the fake's scenario API is used, so it works whatever the product's update mode.
  */
-export async function runPlan(plan: SimulationPlan, target: RunTarget, options: RunOptions = {}): Promise<RunResult> {
+export async function runPlan(
+  plan: SimulationPlan,
+  target: RunTarget,
+  options: RunOptions = {},
+): Promise<RunResult> {
   const opts = {
     replyTimeoutMs: options.replyTimeoutMs ?? 15_000,
     pollIntervalMs: options.pollIntervalMs ?? 50,
@@ -84,7 +92,10 @@ export async function runPlan(plan: SimulationPlan, target: RunTarget, options: 
 
   const playSubscriber = async (sub: SubscriberPlan): Promise<void> => {
     const who = `subscriber ${sub.index}`;
-    const user: User = await tg.createUser({ first_name: `Sim${sub.index}`, username: `sim${tag}_${sub.index}` });
+    const user: User = await tg.createUser({
+      first_name: `Sim${sub.index}`,
+      username: `sim${tag}_${sub.index}`,
+    });
     result.users.subscribers[sub.index] = user.id;
     const code = target.campaignCodes[sub.campaign];
     if (code === undefined) throw new Error(`no campaign code for campaign ${sub.campaign}`);
@@ -99,7 +110,8 @@ export async function runPlan(plan: SimulationPlan, target: RunTarget, options: 
             done(started ? 'restart' : 'start');
             const reply = await waitForReply(tg, user.id, before, opts);
             if (reply) link = reply;
-            else if (!started) throw new Error(`no invite link in the bot's reply within ${opts.replyTimeoutMs} ms`);
+            else if (!started)
+              throw new Error(`no invite link in the bot's reply within ${opts.replyTimeoutMs} ms`);
             started = true;
             break;
           }

@@ -79,7 +79,14 @@ export async function simulate(
 
   const result = await runPlan(
     plan,
-    { telegram, botId: bot.id, chatId: chat.id, adminId: owner.id, campaignCodes: campaigns.map((c) => c.code), userTag: tag },
+    {
+      telegram,
+      botId: bot.id,
+      chatId: chat.id,
+      adminId: owner.id,
+      campaignCodes: campaigns.map((c) => c.code),
+      userTag: tag,
+    },
     { concurrency: opts.concurrency, replyTimeoutMs: opts.replyTimeoutMs, log },
   );
   log('waiting for the fake to deliver everything…');
@@ -102,7 +109,10 @@ export async function simulate(
     comparisons = await Promise.all(
       scopes.map(async (s) => {
         try {
-          const actual = await product.summary({ ...range, ...(s.campaign !== undefined ? { campaign: s.campaign } : {}) });
+          const actual = await product.summary({
+            ...range,
+            ...(s.campaign !== undefined ? { campaign: s.campaign } : {}),
+          });
           return { scope: s.scope, expected: s.expected, actual };
         } catch (e) {
           return { scope: s.scope, expected: s.expected, actual: { error: (e as Error).message } };

@@ -22,7 +22,10 @@ export async function startStubProduct(telegramUrl: string, adminToken: string):
   const apiKey = '1-stubsecret';
   const bots = new Map<number, { token: string; username: string }>();
   const chats = new Map<number, { id: number; chat_id: number; title: string; bot: number }>();
-  const campaigns = new Map<string, { id: number; joinMode: string; chat: number; bot: number; welcome: string }>();
+  const campaigns = new Map<
+    string,
+    { id: number; joinMode: string; chat: number; bot: number; welcome: string }
+  >();
   const leads: Lead[] = [];
   const organic = { joins: 0, leaves: 0 };
   let stopped = false;
@@ -45,7 +48,11 @@ export async function startStubProduct(telegramUrl: string, adminToken: string):
   };
   const leadFor = (userId: number, telegramChatId: number, link?: string): Lead | undefined => {
     const chatId = chats.get(telegramChatId)?.id;
-    const onChat = leads.filter((l) => l.userId === userId && [...campaigns.values()].some((c) => c.id === l.campaignId && c.chat === chatId));
+    const onChat = leads.filter(
+      (l) =>
+        l.userId === userId &&
+        [...campaigns.values()].some((c) => c.id === l.campaignId && c.chat === chatId),
+    );
     return onChat.find((l) => link !== undefined && l.links.has(link)) ?? onChat.at(-1);
   };
 
@@ -157,7 +164,9 @@ export async function startStubProduct(telegramUrl: string, adminToken: string):
           res.end(JSON.stringify({ status: 'error', error, message: error }));
         };
         if (url.pathname === '/api/admin/accounts/add.json') {
-          return req.headers['x-admin-token'] === adminToken ? ok({ id: 1, api_key: apiKey }) : fail(401, 'key');
+          return req.headers['x-admin-token'] === adminToken
+            ? ok({ id: 1, api_key: apiKey })
+            : fail(401, 'key');
         }
         if (req.headers.authorization !== `Bearer ${apiKey}`) return fail(401, 'key');
         switch (url.pathname) {
@@ -172,8 +181,18 @@ export async function startStubProduct(telegramUrl: string, adminToken: string):
           case '/api/campaigns/add.json': {
             const id = campaigns.size + 1;
             const code = `C${id}X`;
-            campaigns.set(code, { id, joinMode: body.join_mode, chat: body.chat, bot: body.bot, welcome: body.welcome ?? 'hi' });
-            return ok({ id, code, link: `https://t.me/${bots.get(body.bot)?.username}?start=${code}-{click}` });
+            campaigns.set(code, {
+              id,
+              joinMode: body.join_mode,
+              chat: body.chat,
+              bot: body.bot,
+              welcome: body.welcome ?? 'hi',
+            });
+            return ok({
+              id,
+              code,
+              link: `https://t.me/${bots.get(body.bot)?.username}?start=${code}-{click}`,
+            });
           }
           case '/api/stats/summary.json': {
             const c = url.searchParams.get('campaign');
