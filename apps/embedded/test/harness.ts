@@ -99,7 +99,7 @@ export class Api {
   }
 
   async get(route: string, params: Record<string, string | number> = {}): Promise<ApiAnswer> {
-    const qs = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]));
+    const qs = new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]));
     const res = await fetch(`${this.base}${route}${qs.size ? `?${qs}` : ''}`, {
       headers: this.key ? { authorization: `Bearer ${this.key}` } : {},
     });
