@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Local MongoDB-protocol server: FerretDB v1.24.2 with its SQLite backend, built from the Go
 # module proxy (no Docker, no mongod download needed). See scripts/servers/README.md.
+# The build applies the local fixes in scripts/servers/ferretdb/*.patch (see README).
 #
 #   mongo.sh fetch    build the ferretdb binary into the cache (idempotent, fast when cached)
 #   mongo.sh start    fetch if needed, wipe data, start, wait until hello + ping answer ok
@@ -31,19 +32,27 @@ MONGO_URL="mongodb://127.0.0.1:$MONGO_PORT/$MONGO_DB"
 FCACHE="$CACHE_DIR/ferretdb"
 BIN="$FCACHE/ferretdb"
 MARKER="$FCACHE/.fetched"
+PATCH_DIR="$SERVERS_DIR/ferretdb"
 RUN_DIR="$RUN_ROOT/mongo"
 DATA_DIR="$RUN_DIR/data"
 STATE_DIR="$RUN_DIR/state"
 LOG_FILE="$RUN_DIR/ferretdb.log"
 PID_FILE="$RUN_DIR/ferretdb.pid"
 
+fetch_key() {
+  # Rebuild whenever the version or one of our source patches changes.
+  { echo "$FERRETDB_VERSION"; cat "$PATCH_DIR"/*.patch; } | sha256sum | cut -d' ' -f1
+}
+
 cmd_fetch() {
-  if [[ -x "$BIN" && -f "$MARKER" && "$(cat "$MARKER")" == "$FERRETDB_VERSION" ]]; then
+  local key
+  key="$(fetch_key)"
+  if [[ -x "$BIN" && -f "$MARKER" && "$(cat "$MARKER")" == "$key" ]]; then
     log "cached: $BIN"
     return 0
   fi
-  need go
-  local t0 json moddir src
+  need go patch
+  local t0 json moddir src p
   t0="$(now_s)"
   log "downloading $FERRETDB_MODULE@$FERRETDB_VERSION from the Go module proxy"
   json="$(go mod download -json "$FERRETDB_MODULE@$FERRETDB_VERSION")"
@@ -58,12 +67,16 @@ cmd_fetch() {
   chmod -R u+w "$src"
   echo "$FERRETDB_VERSION" >"$src/build/version/version.txt"
   echo "local-build" >"$src/build/version/package.txt"
+  for p in "$PATCH_DIR"/*.patch; do
+    log "applying $(basename "$p")"
+    patch -s -p1 -d "$src" <"$p" || die "patch $p does not apply"
+  done
   log "building ferretdb (takes ~1.5 min on 2 cores when the Go build cache is cold)"
   (cd "$src" && CGO_ENABLED=0 go build -buildvcs=false -o "$BIN.tmp" ./cmd/ferretdb)
   mv -f "$BIN.tmp" "$BIN"
   rm -rf "$src"
   "$BIN" --version | head -n1 | grep -q "$FERRETDB_VERSION" || die "built binary reports a wrong version"
-  echo "$FERRETDB_VERSION" >"$MARKER"
+  echo "$key" >"$MARKER"
   log "built $BIN in $(($(now_s) - t0))s"
 }
 

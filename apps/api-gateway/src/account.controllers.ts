@@ -5,7 +5,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { ApiError, badParam } from './api-error';
 import { authenticate, newApiKey } from './auth';
 import { asBody, bodyInt, bodyString, type Query as Q } from './params';
-import { ADMIN_TOKEN, CLOCK, type Clock } from './tokens';
+import { ADMIN_TOKEN, CLOCK, type Clock } from '@subtrack/config';
 
 function checkAdmin(expected: string, given: string | undefined): void {
   const a = Buffer.from(expected);

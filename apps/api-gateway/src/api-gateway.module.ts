@@ -9,7 +9,7 @@ import { DataController } from './data.controllers';
 import { OPENAPI } from './openapi';
 import { SetupController } from './setup.controllers';
 import { StatsQuery } from './stats-query';
-import { CLOCK, type Clock } from './tokens';
+import { CLOCK, type Clock } from '@subtrack/config';
 
 @Controller()
 export class MetaController {

@@ -8,7 +8,7 @@ import { ApiError, badParam } from './api-error';
 import { authenticate } from './auth';
 import { asBody, bodyBool, bodyInt, bodyString, intParam, type Body as B, type Query as Q } from './params';
 import { presentCampaign } from './present';
-import { CLOCK, type Clock } from './tokens';
+import { CLOCK, type Clock } from '@subtrack/config';
 
 const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 

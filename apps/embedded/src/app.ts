@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { Global, Module, type DynamicModule, type INestApplication, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ADMIN_TOKEN, ApiGatewayModule, CLOCK, systemClock, type Clock } from '@subtrack/api-gateway';
-import { CONFIG, type Config } from '@subtrack/config';
+import { ApiGatewayModule } from '@subtrack/api-gateway';
+import { ADMIN_TOKEN, CLOCK, CONFIG, systemClock, type Clock, type Config } from '@subtrack/config';
 import { IngestModule } from '@subtrack/ingest';
 import { LeadProjectionModule } from '@subtrack/lead-projection';
 import { CATALOG_STORE, EVENT_LOG, INGEST_STORE, LEAD_STORE, STATS_STORE } from '@subtrack/ports';

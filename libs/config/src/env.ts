@@ -43,6 +43,8 @@ const schema = z.object({
     .string()
     .refine((v) => /^mongodb(\+srv)?:\/\//.test(v), 'MONGO_URL must start with mongodb:// or mongodb+srv://')
     .optional(),
+  /** Partitions of each topic; the same for all so derived events stay beside their cause. */
+  KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(64).default(8),
   POSTBACK_ALLOW_PRIVATE: flag.default('0'),
   /** How often services look for bots registered by another process (ms). */
   BOT_REFRESH_MS: z.coerce.number().int().min(100).default(2000),

@@ -1,3 +1,4 @@
 export { loadConfig, isDistributed, ConfigError } from './env';
 export type { Config } from './env';
-export const CONFIG = Symbol('CONFIG');
+export { CONFIG, ADMIN_TOKEN, CLOCK, systemClock } from './tokens';
+export type { Clock } from './tokens';

@@ -1,28 +1,17 @@
 import type { LeadCounters, OrganicCounters } from '@subtrack/domain';
 
-export interface LeadRollupDelta {
+interface IncrementBase {
+  /** Where the counted event comes from: each (partition, order) is counted once. */
+  partition: number;
+  order: number;
   account: number;
-  campaign: number;
+  /** Local calendar day in the account's time zone, `YYYY-MM-DD`. */
   day: string;
-  counters: LeadCounters;
 }
 
-export interface OrganicRollupDelta {
-  account: number;
-  chat: number;
-  day: string;
-  counters: OrganicCounters;
-}
-
-/** How far a stats consumer got in each partition. */
-export type Checkpoints = Record<number, number>;
-
-export interface StatsBatch {
-  leads: LeadRollupDelta[];
-  organic: OrganicRollupDelta[];
-  /** The seq of the last event of the batch, per partition. */
-  checkpoints: Checkpoints;
-}
+export type RollupIncrement =
+  | (IncrementBase & { kind: 'lead'; campaign: number; counter: keyof LeadCounters })
+  | (IncrementBase & { kind: 'organic'; chat: number; counter: keyof OrganicCounters });
 
 export interface RollupScope {
   account: number;
@@ -36,14 +25,13 @@ export interface RollupScope {
 /** Daily rollups per account/campaign/chat, owned by the stats service. */
 export interface StatsStore {
   /**
-   * Adds the deltas unless the batch was applied already: a store applies a batch exactly once per
-   * partition position, however often it is redelivered.
+   * Adds one to each increment's counter. Increments of a partition arrive in increasing `order`;
+   * the store counts each (partition, order) exactly once, however often (and in however overlapping
+   * batches) it is delivered again.
    */
-  apply(batch: StatsBatch): Promise<void>;
-  /** Positions already applied, so a consumer can skip events it has counted. */
-  checkpoints(): Promise<Checkpoints>;
+  apply(increments: readonly RollupIncrement[]): Promise<void>;
   leadRollups(scope: RollupScope): Promise<Map<string, LeadCounters>>;
   organicRollups(scope: RollupScope): Promise<Map<string, OrganicCounters>>;
-  /** Drops every rollup and checkpoint (before a rebuild). */
+  /** Drops every rollup and what was counted (before a rebuild). */
   reset(): Promise<void>;
 }

@@ -87,13 +87,15 @@ CREATE INDEX IF NOT EXISTS journal_chat_time ON journal(account, chat, time DESC
 CREATE INDEX IF NOT EXISTS journal_bot_chat_time ON journal(account, bot, chat, time DESC, id DESC);
 
 CREATE TABLE IF NOT EXISTS rollup_leads (
-  account INTEGER NOT NULL, campaign INTEGER NOT NULL, day TEXT NOT NULL, starts INTEGER NOT NULL,
-  holds INTEGER NOT NULL, confirms INTEGER NOT NULL, cancels INTEGER NOT NULL, trashes INTEGER NOT NULL,
+  account INTEGER NOT NULL, campaign INTEGER NOT NULL, day TEXT NOT NULL, starts INTEGER NOT NULL DEFAULT 0,
+  holds INTEGER NOT NULL DEFAULT 0, confirms INTEGER NOT NULL DEFAULT 0, cancels INTEGER NOT NULL DEFAULT 0,
+  trashes INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (account, campaign, day)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS rollup_leads_account_day ON rollup_leads(account, day);
 CREATE TABLE IF NOT EXISTS rollup_organic (
-  account INTEGER NOT NULL, chat INTEGER NOT NULL, day TEXT NOT NULL, joins INTEGER NOT NULL, leaves INTEGER NOT NULL,
+  account INTEGER NOT NULL, chat INTEGER NOT NULL, day TEXT NOT NULL, joins INTEGER NOT NULL DEFAULT 0,
+  leaves INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (account, chat, day)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS rollup_organic_account_day ON rollup_organic(account, day);

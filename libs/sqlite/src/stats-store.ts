@@ -1,5 +1,6 @@
+import type { Statement } from 'better-sqlite3';
 import type { LeadCounters, OrganicCounters } from '@subtrack/domain';
-import type { Checkpoints, RollupScope, StatsBatch, StatsStore } from '@subtrack/ports';
+import type { RollupIncrement, RollupScope, StatsStore } from '@subtrack/ports';
 import type { Db } from './database';
 import { StatementCache, where } from './statements';
 
@@ -9,38 +10,33 @@ export class SqliteStatsStore implements StatsStore {
 
   constructor(private readonly db: Db) {
     this.statements = new StatementCache(db);
-    const addLeads = db.prepare(
-      `INSERT INTO rollup_leads (account, campaign, day, starts, holds, confirms, cancels, trashes)
-       VALUES (@account, @campaign, @day, @starts, @holds, @confirms, @cancels, @trashes)
-       ON CONFLICT (account, campaign, day) DO UPDATE SET starts = starts + excluded.starts, holds = holds + excluded.holds,
-         confirms = confirms + excluded.confirms, cancels = cancels + excluded.cancels, trashes = trashes + excluded.trashes`,
-    );
-    const addOrganic = db.prepare(
-      `INSERT INTO rollup_organic (account, chat, day, joins, leaves) VALUES (@account, @chat, @day, @joins, @leaves)
-       ON CONFLICT (account, chat, day) DO UPDATE SET joins = joins + excluded.joins, leaves = leaves + excluded.leaves`,
-    );
+    const counterSql = (table: string, key: string, counter: string) =>
+      `INSERT INTO ${table} (account, ${key}, day, ${counter}) VALUES (?, ?, ?, 1)
+       ON CONFLICT (account, ${key}, day) DO UPDATE SET ${counter} = ${counter} + 1`;
+    const add = new Map<string, Statement<[number, number, string]>>();
+    for (const c of ['starts', 'holds', 'confirms', 'cancels', 'trashes']) add.set(`lead:${c}`, db.prepare<[number, number, string]>(counterSql('rollup_leads', 'campaign', c)));
+    for (const c of ['joins', 'leaves']) add.set(`organic:${c}`, db.prepare<[number, number, string]>(counterSql('rollup_organic', 'chat', c)));
     const readCheckpoint = db.prepare<[number], { seq: number }>('SELECT seq FROM stats_checkpoints WHERE part = ?');
     const writeCheckpoint = db.prepare(
       'INSERT INTO stats_checkpoints (part, seq) VALUES (?, ?) ON CONFLICT (part) DO UPDATE SET seq = excluded.seq',
     );
-    // Deltas and checkpoint commit together: a batch whose checkpoint is already stored was counted.
-    this.applyTx = db.transaction((batch: StatsBatch) => {
-      for (const [part, seq] of Object.entries(batch.checkpoints)) {
-        if ((readCheckpoint.get(Number(part))?.seq ?? 0) >= seq) return;
+    // Increments and the per-partition checkpoint commit together, so anything at or below the
+    // checkpoint was counted: a redelivery, overlapping or not, is skipped.
+    this.applyTx = db.transaction((increments: readonly RollupIncrement[]) => {
+      const applied = new Map<number, number>();
+      for (const inc of increments) {
+        let done = applied.get(inc.partition);
+        if (done === undefined) applied.set(inc.partition, (done = readCheckpoint.get(inc.partition)?.seq ?? -1));
+        if (inc.order <= done) continue;
+        add.get(`${inc.kind}:${inc.counter}`)!.run(inc.account, inc.kind === 'lead' ? inc.campaign : inc.chat, inc.day);
+        applied.set(inc.partition, inc.order);
       }
-      for (const d of batch.leads) addLeads.run({ account: d.account, campaign: d.campaign, day: d.day, ...d.counters });
-      for (const d of batch.organic) addOrganic.run({ account: d.account, chat: d.chat, day: d.day, ...d.counters });
-      for (const [part, seq] of Object.entries(batch.checkpoints)) writeCheckpoint.run(Number(part), seq);
+      for (const [part, seq] of applied) writeCheckpoint.run(part, seq);
     });
   }
 
-  async apply(batch: StatsBatch): Promise<void> {
-    this.applyTx(batch);
-  }
-
-  async checkpoints(): Promise<Checkpoints> {
-    const rows = this.db.prepare<[], { part: number; seq: number }>('SELECT part, seq FROM stats_checkpoints').all();
-    return Object.fromEntries(rows.map((r) => [r.part, r.seq]));
+  async apply(increments: readonly RollupIncrement[]): Promise<void> {
+    this.applyTx(increments);
   }
 
   async leadRollups(scope: RollupScope): Promise<Map<string, LeadCounters>> {

@@ -33,6 +33,7 @@ import type {
   JournalEntry,
   LeadTransition,
   NewCampaign,
+  RollupIncrement,
   StoredLead,
 } from '@subtrack/ports';
 
@@ -55,7 +56,10 @@ export const uniqueId = (label = 'id'): string => `${label}-${runToken}-${++coun
 /** An integer unique within this process run (update ids, codes). */
 export const uniqueInt = (): number => ++counter;
 
-export const subscriber = (id: number = sample.subscriber, username = `user${id}`): Subscriber => ({ id, username });
+export const subscriber = (id: number = sample.subscriber, username = `user${id}`): Subscriber => ({
+  id,
+  username,
+});
 
 export const chatInfo = (overrides: Partial<ChatInfo> = {}): ChatInfo => ({
   id: sample.chat,
@@ -68,7 +72,12 @@ export const chatInfo = (overrides: Partial<ChatInfo> = {}): ChatInfo => ({
 /** Overrides of an event: any meta field, and any field of its data. */
 export type EventOverrides<E extends DomainEvent> = Partial<EventMeta> & { data?: Partial<E['data']> };
 
-function event<E extends DomainEvent>(type: E['type'], key: string, data: E['data'], overrides: EventOverrides<E>): E {
+function event<E extends DomainEvent>(
+  type: E['type'],
+  key: string,
+  data: E['data'],
+  overrides: EventOverrides<E>,
+): E {
   const { data: _data, ...meta } = overrides;
   const updateId = meta.updateId ?? uniqueInt();
   return {
@@ -98,13 +107,26 @@ function keyedBySubscriber<E extends DomainEvent & { data: { subscriber: Subscri
 export const subscriberStarted = (o: EventOverrides<SubscriberStarted> = {}): SubscriberStarted =>
   keyedBySubscriber<SubscriberStarted>(
     'SubscriberStarted',
-    { campaign: sample.campaign, chat: sample.chat, click: 'fbclid-IwAR3x', inviteLink: 'https://t.me/+AbCdEf123' },
+    {
+      campaign: sample.campaign,
+      chat: sample.chat,
+      click: 'fbclid-IwAR3x',
+      inviteLink: 'https://t.me/+AbCdEf123',
+    },
     o,
   );
 export const joinRequested = (o: EventOverrides<JoinRequested> = {}): JoinRequested =>
-  keyedBySubscriber<JoinRequested>('JoinRequested', { chat: sample.chat, inviteLink: 'https://t.me/+AbCdEf123' }, o);
+  keyedBySubscriber<JoinRequested>(
+    'JoinRequested',
+    { chat: sample.chat, inviteLink: 'https://t.me/+AbCdEf123' },
+    o,
+  );
 export const memberJoined = (o: EventOverrides<MemberJoined> = {}): MemberJoined =>
-  keyedBySubscriber<MemberJoined>('MemberJoined', { chat: sample.chat, inviteLink: 'https://t.me/+AbCdEf123' }, o);
+  keyedBySubscriber<MemberJoined>(
+    'MemberJoined',
+    { chat: sample.chat, inviteLink: 'https://t.me/+AbCdEf123' },
+    o,
+  );
 export const joinRequestApproved = (o: EventOverrides<JoinRequestApproved> = {}): JoinRequestApproved =>
   keyedBySubscriber<JoinRequestApproved>('JoinRequestApproved', { chat: sample.chat, inviteLink: '' }, o);
 export const memberLeft = (o: EventOverrides<MemberLeft> = {}): MemberLeft =>
@@ -130,7 +152,13 @@ export const leadStatusChanged = (o: EventOverrides<LeadStatusChanged> = {}): Le
 export const leadClickReplaced = (o: EventOverrides<LeadClickReplaced> = {}): LeadClickReplaced =>
   keyedBySubscriber<LeadClickReplaced>(
     'LeadClickReplaced',
-    { lead: 101, campaign: sample.campaign, chat: sample.chat, click: 'gclid-Cj0KCQ', status: LeadStatus.hold },
+    {
+      lead: 101,
+      campaign: sample.campaign,
+      chat: sample.chat,
+      click: 'gclid-Cj0KCQ',
+      status: LeadStatus.hold,
+    },
     { source: { partition: 0, order: 102 * 16 }, ...o },
   );
 export const journalRecorded = (o: EventOverrides<JournalRecorded> = {}): JournalRecorded =>
@@ -242,7 +270,9 @@ export const journalEntry = (o: Partial<JournalEntry> & { id: number }): Journal
   ...o,
 });
 
-export const leadTransition = (o: Partial<LeadTransition> & { lead: number; to: LeadTransition['to'] }): LeadTransition => ({
+export const leadTransition = (
+  o: Partial<LeadTransition> & { lead: number; to: LeadTransition['to'] },
+): LeadTransition => ({
   id: `${o.lead}:${o.to}:${uniqueInt()}`,
   account: sample.account,
   campaign: sample.campaign,
@@ -253,5 +283,38 @@ export const leadTransition = (o: Partial<LeadTransition> & { lead: number; to: 
   ...o,
 });
 
-export const leadCounters = (o: Partial<LeadCounters> = {}): LeadCounters => ({ ...emptyLeadCounters(), ...o });
-export const organicCounters = (o: Partial<OrganicCounters> = {}): OrganicCounters => ({ ...emptyOrganicCounters(), ...o });
+export const leadCounters = (o: Partial<LeadCounters> = {}): LeadCounters => ({
+  ...emptyLeadCounters(),
+  ...o,
+});
+export const organicCounters = (o: Partial<OrganicCounters> = {}): OrganicCounters => ({
+  ...emptyOrganicCounters(),
+  ...o,
+});
+
+type LeadIncrement = Extract<RollupIncrement, { kind: 'lead' }>;
+type OrganicIncrement = Extract<RollupIncrement, { kind: 'organic' }>;
+
+/** One lead counter increment, counted once per (partition, order). */
+export const leadIncrement = (
+  o: Partial<LeadIncrement> & Pick<LeadIncrement, 'order' | 'counter'>,
+): LeadIncrement => ({
+  kind: 'lead',
+  partition: 0,
+  account: sample.account,
+  campaign: sample.campaign,
+  day: '2025-01-15',
+  ...o,
+});
+
+/** One organic counter increment, counted once per (partition, order). */
+export const organicIncrement = (
+  o: Partial<OrganicIncrement> & Pick<OrganicIncrement, 'order' | 'counter'>,
+): OrganicIncrement => ({
+  kind: 'organic',
+  partition: 0,
+  account: sample.account,
+  chat: sample.chat,
+  day: '2025-01-15',
+  ...o,
+});

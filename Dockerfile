@@ -1,0 +1,17 @@
+# One image for every service: `node apps/<service>/dist/main.js` picks the service.
+FROM node:20-bookworm-slim AS build
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY package.json package-lock.json .npmrc turbo.json tsconfig.base.json tsconfig.build.json ./
+COPY libs libs
+COPY apps apps
+COPY tools tools
+RUN npm ci --no-fund --no-audit && npx turbo run build && npm prune --omit=dev
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build /app /app
+USER node
+EXPOSE 3000
+CMD ["node", "apps/embedded/dist/main.js"]

@@ -1,0 +1,273 @@
+import { LeadStatus } from '@subtrack/contracts';
+import type { JournalEntry, LeadStore, LeadUnitOfWork, PageOf, StoredLead } from '@subtrack/ports';
+import { journalEntry, leadCounters, leadTransition, organicCounters, sample, storedLead } from './builders';
+import { useFixture, type StoreFixture } from './harness';
+
+const T = sample.time;
+const { wait, hold, approve, cancel, trash } = LeadStatus;
+const everything = { limit: 10_000, offset: 0 };
+const idsOf = (page: PageOf<{ id: number }>): number[] => page.rows.map((r) => r.id);
+const byId = <R extends { id: number }>(rows: readonly R[]): R[] => [...rows].sort((a, b) => a.id - b.id);
+const work = (w: Partial<LeadUnitOfWork>): LeadUnitOfWork => ({
+  leads: [],
+  journal: [],
+  transitions: [],
+  ...w,
+});
+
+async function collect<T>(rows: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const row of rows) out.push(row);
+  return out;
+}
+
+/** The behaviour every LeadStore adapter must show. The factory opens an empty store. */
+export function leadStoreContract(name: string, factory: () => Promise<StoreFixture<LeadStore>>): void {
+  describe(`LeadStore contract: ${name}`, () => {
+    const fixture = useFixture(factory);
+    const store = (): LeadStore => fixture().store;
+    const commit = (w: Partial<LeadUnitOfWork>): Promise<void> => store().commit(work(w));
+
+    describe('leads', () => {
+      // Account 1 has campaigns 1 and 2; 102 and 101 start at the same second; 200 is another account's.
+      const leads = [
+        storedLead({ id: 100, campaign: 1, subscriber: 501, status: wait, startTime: T }),
+        storedLead({
+          id: 101,
+          campaign: 1,
+          subscriber: 502,
+          status: approve,
+          startTime: T + 10,
+          joinTime: T + 12,
+        }),
+        storedLead({
+          id: 102,
+          campaign: 2,
+          subscriber: 501,
+          status: approve,
+          startTime: T + 10,
+          joinTime: T + 11,
+        }),
+        storedLead({
+          id: 103,
+          campaign: 2,
+          subscriber: 503,
+          status: cancel,
+          startTime: T + 20,
+          joinTime: T + 21,
+        }),
+        storedLead({ id: 104, campaign: 1, subscriber: 504, status: hold, startTime: T + 5, click: '' }),
+        storedLead({ id: 200, account: 2, campaign: 9, subscriber: 501, status: wait, startTime: T + 15 }),
+      ];
+      const lead = (id: number): StoredLead => leads.find((l) => l.id === id)!;
+
+      it('reads committed leads back by subscriber, across campaigns', async () => {
+        await commit({ leads });
+        expect(byId(await store().leadsOf([501, 503]))).toEqual([lead(100), lead(102), lead(103), lead(200)]);
+        expect(await store().leadsOf([504])).toEqual([lead(104)]);
+        expect(await store().leadsOf([999])).toEqual([]);
+        expect(await store().leadsOf([])).toEqual([]);
+      });
+
+      it('lists leads newest first by start time then id, filtered and paged, with the total', async () => {
+        await commit({ leads });
+        const list = (q: object) => store().listLeads({ account: 1, ...everything, ...q });
+
+        const all = await list({});
+        expect(idsOf(all)).toEqual([103, 102, 101, 104, 100]);
+        expect(all.total).toBe(5);
+        expect(all.rows[0]).toEqual(lead(103));
+        expect(idsOf(await list({ campaign: 1 }))).toEqual([101, 104, 100]);
+        expect(idsOf(await list({ status: approve }))).toEqual([102, 101]);
+        expect(idsOf(await list({ campaign: 2, status: approve }))).toEqual([102]);
+        expect(idsOf(await list({ from: T + 5, to: T + 10 }))).toEqual([102, 101, 104]);
+        expect(idsOf(await list({ from: T + 11 }))).toEqual([103]);
+        expect(idsOf(await list({ to: T + 4 }))).toEqual([100]);
+        expect(await list({ limit: 2, offset: 1 })).toEqual({ rows: [lead(102), lead(101)], total: 5 });
+        expect(await list({ limit: 2, offset: 10 })).toEqual({ rows: [], total: 5 });
+        expect(await list({ campaign: 1, limit: 1, offset: 0 })).toEqual({ rows: [lead(101)], total: 3 });
+        expect(await list({ status: trash })).toEqual({ rows: [], total: 0 });
+        expect(await store().listLeads({ account: 2, ...everything })).toEqual({
+          rows: [lead(200)],
+          total: 1,
+        });
+        expect(await store().listLeads({ account: 3, ...everything })).toEqual({ rows: [], total: 0 });
+      });
+
+      it('streams every matching lead in list order, across more than a thousand rows', async () => {
+        // Seven leads per second, so start-time ties straddle every page boundary an adapter might use.
+        const many = Array.from({ length: 1_205 }, (_, i) =>
+          storedLead({
+            id: 10_000 + i,
+            campaign: 1 + (i % 2),
+            status: i % 3 === 0 ? approve : wait,
+            startTime: T + Math.floor(i / 7),
+          }),
+        );
+        const foreign = storedLead({ id: 9_999, account: 2, startTime: T + 50 });
+        await commit({ leads: [...many, foreign] });
+
+        const expected = [...many].sort((a, b) => b.startTime - a.startTime || b.id - a.id);
+        const streamed = await collect(store().streamLeads({ account: 1 }));
+        expect(streamed.length).toBe(1_205);
+        expect(streamed).toEqual(expected);
+        expect(streamed).toEqual((await store().listLeads({ account: 1, ...everything })).rows);
+
+        const filter = { account: 1, campaign: 2, status: approve, from: T + 10, to: T + 150 };
+        const filtered = expected.filter(
+          (l) => l.campaign === 2 && l.status === approve && l.startTime >= T + 10 && l.startTime <= T + 150,
+        );
+        expect(await collect(store().streamLeads(filter))).toEqual(filtered);
+        expect(await collect(store().streamLeads({ account: 3 }))).toEqual([]);
+      });
+
+      it('never lets an older or equal seq overwrite a lead', async () => {
+        const created = storedLead({ id: 300, seq: 300, status: wait, startTime: T });
+        const approved = {
+          ...created,
+          status: approve,
+          joinTime: T + 60,
+          updated: T + 60,
+          reached: 0b101,
+          seq: 310,
+        };
+        await commit({ leads: [created] });
+        await commit({ leads: [approved] });
+        expect(await store().leadsOf([created.subscriber])).toEqual([approved]);
+
+        await commit({
+          leads: [{ ...approved, status: cancel, updated: T + 90, reached: 0b1101, seq: 305 }],
+        });
+        await commit({
+          leads: [{ ...approved, status: trash, updated: T + 95, reached: 0b10101, seq: 310 }],
+        });
+        await commit({ leads: [created] });
+        expect(await store().leadsOf([created.subscriber])).toEqual([approved]);
+      });
+    });
+
+    describe('journal', () => {
+      const [B1, B2, C1, C2] = [7_000_000_001, 7_000_000_002, -1_001_000_000_001, -1_001_000_000_002];
+      // 1003 and 1002 happen in the same second; 2000 is another account's.
+      const entries = [
+        journalEntry({ id: 1001, bot: B1, chat: C1, action: 'join', paid: 0, time: T }),
+        journalEntry({ id: 1002, bot: B1, chat: C1, action: 'leave', paid: 0, time: T + 10 }),
+        journalEntry({ id: 1003, bot: B1, chat: C2, action: 'request', paid: 1, time: T + 10, username: '' }),
+        journalEntry({ id: 1004, bot: B2, chat: C1, action: 'ban', paid: 0, time: T + 20 }),
+        journalEntry({ id: 1005, bot: B1, chat: C1, action: 'approve', paid: 1, time: T + 5 }),
+        journalEntry({ id: 2000, account: 2, bot: B1, chat: C1, action: 'join', time: T + 7 }),
+      ];
+      const entry = (id: number): JournalEntry => entries.find((e) => e.id === id)!;
+
+      it('lists the journal newest first by time then id, filtered and paged, with the total', async () => {
+        await commit({ journal: entries });
+        const list = (q: object) => store().listJournal({ account: 1, ...everything, ...q });
+
+        const all = await list({});
+        expect(all).toEqual({ rows: [1004, 1003, 1002, 1005, 1001].map(entry), total: 5 });
+        expect(idsOf(await list({ bot: B1 }))).toEqual([1003, 1002, 1005, 1001]);
+        expect(idsOf(await list({ chat: C1 }))).toEqual([1004, 1002, 1005, 1001]);
+        expect(idsOf(await list({ bot: B1, chat: C1 }))).toEqual([1002, 1005, 1001]);
+        expect(idsOf(await list({ action: 'join' }))).toEqual([1001]);
+        expect(idsOf(await list({ from: T + 5, to: T + 10 }))).toEqual([1003, 1002, 1005]);
+        expect(await list({ limit: 2, offset: 2 })).toEqual({ rows: [entry(1002), entry(1005)], total: 5 });
+        expect(await list({ chat: C2, limit: 10, offset: 1 })).toEqual({ rows: [], total: 1 });
+        expect(await store().listJournal({ account: 2, ...everything })).toEqual({
+          rows: [entry(2000)],
+          total: 1,
+        });
+      });
+
+      it('counts organic joins (join, approve) and leaves (leave, ban) of unpaid rows, per chat, in inclusive bounds', async () => {
+        const organic = [
+          journalEntry({ id: 1, chat: C1, action: 'join', paid: 0, time: T }),
+          journalEntry({ id: 2, chat: C1, action: 'approve', paid: 0, time: T + 1 }),
+          journalEntry({ id: 3, chat: C1, action: 'join', paid: 1, time: T + 2 }),
+          journalEntry({ id: 4, chat: C1, action: 'leave', paid: 0, time: T + 3 }),
+          journalEntry({ id: 5, chat: C1, action: 'ban', paid: 0, time: T + 4 }),
+          journalEntry({ id: 6, chat: C1, action: 'request', paid: 0, time: T + 5 }),
+          journalEntry({ id: 7, chat: C1, action: 'leave', paid: 1, time: T + 6 }),
+          journalEntry({ id: 8, chat: C2, action: 'join', paid: 0, time: T + 7 }),
+          journalEntry({ id: 9, chat: C2, action: 'leave', paid: 0, time: T + 100 }),
+          journalEntry({ id: 10, account: 2, chat: C1, action: 'join', paid: 0, time: T }),
+        ];
+        await commit({ journal: organic });
+        const count = (q: object) => store().countOrganic({ account: 1, from: T, to: T + 7, ...q });
+
+        expect(await count({})).toEqual(organicCounters({ joins: 3, leaves: 2 }));
+        expect(await count({ chat: C1 })).toEqual(organicCounters({ joins: 2, leaves: 2 }));
+        expect(await count({ chat: C2 })).toEqual(organicCounters({ joins: 1 }));
+        expect(await count({ from: T + 1, to: T + 3 })).toEqual(organicCounters({ joins: 1, leaves: 1 }));
+        expect(await count({ to: T + 100 })).toEqual(organicCounters({ joins: 3, leaves: 3 }));
+        expect(await count({ account: 2 })).toEqual(organicCounters({ joins: 1 }));
+        expect(await count({ account: 3 })).toEqual(organicCounters());
+      });
+    });
+
+    describe('transitions', () => {
+      it('counts leads entering each status for the first time, per campaign, in inclusive bounds', async () => {
+        const transitions = [
+          leadTransition({ lead: 1, campaign: 1, from: null, to: wait, time: T }),
+          leadTransition({ lead: 1, campaign: 1, from: wait, to: hold, time: T + 5 }),
+          leadTransition({ lead: 1, campaign: 1, from: hold, to: approve, time: T + 10 }),
+          leadTransition({ lead: 1, campaign: 1, from: approve, to: cancel, time: T + 20 }),
+          leadTransition({ lead: 1, campaign: 1, from: cancel, to: approve, first: false, time: T + 25 }),
+          leadTransition({ lead: 2, campaign: 2, from: null, to: wait, time: T + 1 }),
+          leadTransition({ lead: 2, campaign: 2, from: wait, to: approve, time: T + 31 }),
+          leadTransition({ lead: 3, campaign: 1, from: null, to: wait, time: T - 1 }),
+          leadTransition({ lead: 3, campaign: 1, from: wait, to: trash, time: T + 30 }),
+          leadTransition({ lead: 4, account: 2, campaign: 9, from: null, to: wait, time: T + 2 }),
+        ];
+        await commit({ transitions });
+        const count = (q: object) => store().countFirstEntries({ account: 1, from: T, to: T + 30, ...q });
+
+        expect(await count({})).toEqual(
+          leadCounters({ starts: 2, holds: 1, confirms: 1, cancels: 1, trashes: 1 }),
+        );
+        expect(await count({ campaign: 1 })).toEqual(
+          leadCounters({ starts: 1, holds: 1, confirms: 1, cancels: 1, trashes: 1 }),
+        );
+        expect(await count({ campaign: 2 })).toEqual(leadCounters({ starts: 1 }));
+        expect(await count({ campaign: 2, to: T + 31 })).toEqual(leadCounters({ starts: 1, confirms: 1 }));
+        expect(await count({ from: T - 1, to: T - 1 })).toEqual(leadCounters({ starts: 1 }));
+        expect(await count({ account: 2 })).toEqual(leadCounters({ starts: 1 }));
+        expect(await count({ account: 3 })).toEqual(leadCounters());
+      });
+    });
+
+    it('changes nothing when the same unit of work is committed twice', async () => {
+      const unit = work({
+        leads: [
+          storedLead({ id: 400, subscriber: 601, status: approve, startTime: T, joinTime: T + 3 }),
+          storedLead({ id: 401, subscriber: 602, campaign: 2, startTime: T + 1 }),
+        ],
+        journal: [
+          journalEntry({ id: 402, subscriber: 601, action: 'join', paid: 1, time: T + 3 }),
+          journalEntry({ id: 403, subscriber: 603, action: 'join', paid: 0, time: T + 4 }),
+        ],
+        transitions: [
+          leadTransition({ id: '400:0', lead: 400, from: null, to: wait, time: T }),
+          leadTransition({ id: '402:0', lead: 400, from: wait, to: approve, time: T + 3 }),
+          leadTransition({ id: '401:0', lead: 401, campaign: 2, from: null, to: wait, time: T + 1 }),
+        ],
+      });
+      const snapshot = async () => ({
+        leads: await store().listLeads({ account: 1, ...everything }),
+        of: byId(await store().leadsOf([601, 602])),
+        journal: await store().listJournal({ account: 1, ...everything }),
+        firsts: await store().countFirstEntries({ account: 1, from: T, to: T + 10 }),
+        organic: await store().countOrganic({ account: 1, from: T, to: T + 10 }),
+      });
+
+      await store().commit(unit);
+      const once = await snapshot();
+      expect(once.leads.total).toBe(2);
+      expect(once.journal.total).toBe(2);
+      expect(once.firsts).toEqual(leadCounters({ starts: 2, confirms: 1 }));
+      expect(once.organic).toEqual(organicCounters({ joins: 1 }));
+
+      await store().commit(unit);
+      expect(await snapshot()).toEqual(once);
+    });
+  });
+}
