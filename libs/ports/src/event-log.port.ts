@@ -16,7 +16,7 @@ export type BatchHandler = (batch: readonly LoggedEvent[]) => Promise<void>;
 
 export interface SubscribeOptions {
   topic: Topic;
-  /** Consumer group: instances with the same group share the work, each group sees every event. */
+  /** Consumer group: instances with the same group share the work, each group sees every event. A group reads one topic. */
   group: string;
   batchSize?: number;
 }
@@ -35,6 +35,8 @@ export interface EventLog {
   /** Resolves once the events are durable. Appending an event id that is already logged is allowed. */
   append(topic: Topic, events: readonly DomainEvent[]): Promise<void>;
   subscribe(options: SubscribeOptions, handler: BatchHandler): Promise<Subscription>;
+  /** Events of the topic the group has not committed yet (its lag). */
+  lag(group: string, topic: Topic): Promise<number>;
   /** Forgets a group's positions so that it reads the topic again from the start (rebuilds). */
   resetGroup(group: string, topic: Topic): Promise<void>;
   close(): Promise<void>;

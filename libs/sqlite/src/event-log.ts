@@ -129,6 +129,13 @@ export class SqliteEventLog implements EventLog {
     this.deleteOffset.run(group, topic);
   }
 
+  async lag(group: string, topic: Topic): Promise<number> {
+    const row = this.db
+      .prepare<[Topic, number], { n: number }>('SELECT COUNT(*) AS n FROM events WHERE topic = ? AND seq > ?')
+      .get(topic, this.committed(group, topic));
+    return row?.n ?? 0;
+  }
+
   /** The position a group has committed on a topic (0 before its first batch). */
   committed(group: string, topic: Topic): number {
     return this.readOffset.get(group, topic)?.seq ?? 0;

@@ -246,9 +246,9 @@ export function eventLogContract(
         await append(Topics.telegram, telegram);
         await append(Topics.leads, leads);
 
-        const g = group();
-        const telegramConsumer = await consume(Topics.telegram, g);
-        const leadConsumer = await consume(Topics.leads, g);
+        // A group reads one topic (as every consumer of the product does).
+        const telegramConsumer = await consume(Topics.telegram, group());
+        const leadConsumer = await consume(Topics.leads, group());
         await handledAll(telegramConsumer, telegram, 'the telegram events');
         await handledAll(leadConsumer, leads, 'the lead events');
 
@@ -404,18 +404,21 @@ export function eventLogContract(
       testTimeout,
     );
 
-    (options.dedupesIds ? it : it.skip)(
-      'drops an append of an event id that is already logged',
-      async () => {
-        const [a, b] = [memberJoined(), memberLeft()];
-        await append(Topics.telegram, [a]);
-        await append(Topics.telegram, [a, b, b]);
-        const consumer = await consume(Topics.telegram, group());
-        await handledAll(consumer, [a, b], 'both events');
-        await delay(quietMs);
-        expect(consumer.handledIds()).toEqual([a.id, b.id]);
-      },
-      testTimeout,
-    );
+    // Only for logs that promise it; the others are not asked to.
+    if (options.dedupesIds) {
+      it(
+        'drops an append of an event id that is already logged',
+        async () => {
+          const [a, b] = [memberJoined(), memberLeft()];
+          await append(Topics.telegram, [a]);
+          await append(Topics.telegram, [a, b, b]);
+          const consumer = await consume(Topics.telegram, group());
+          await handledAll(consumer, [a, b], 'both events');
+          await delay(quietMs);
+          expect(consumer.handledIds()).toEqual([a.id, b.id]);
+        },
+        testTimeout,
+      );
+    }
   });
 }

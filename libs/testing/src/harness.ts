@@ -41,3 +41,15 @@ export async function waitFor(
 }
 
 export const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The address of a real server a suite needs. Missing, the suite fails with a clear message rather
+ * than being skipped: `npm test` starts the servers (scripts/servers) and sets these variables.
+ */
+export function requireServer(variable: 'KAFKA_BROKERS' | 'MONGO_URL'): string {
+  const value = process.env[variable];
+  if (!value) {
+    throw new Error(`${variable} is not set: this suite runs against a real server (npm test starts one, see scripts/servers)`);
+  }
+  return value;
+}

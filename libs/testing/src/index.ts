@@ -1,5 +1,5 @@
 export * from './builders';
-export { useFixture, waitFor, delay } from './harness';
+export { useFixture, waitFor, delay, requireServer } from './harness';
 export type { Closable, StoreFixture } from './harness';
 export { eventLogContract } from './event-log.contract';
 export type { EventLogFixture, EventLogContractOptions } from './event-log.contract';

@@ -1,0 +1,201 @@
+import { parseDomainEvent, type DomainEvent, type Topic } from '@subtrack/contracts';
+import type { BatchHandler, EventLog, LoggedEvent, SubscribeOptions, Subscription } from '@subtrack/ports';
+import { Kafka, logLevel, type Admin, type Consumer, type KafkaMessage, type Producer } from 'kafkajs';
+
+/** Partitions per topic are capped so that `offset * 64 + partition` is a log-wide unique seq. */
+export const MAX_PARTITIONS = 64;
+
+export interface KafkaLogOptions {
+  brokers: string[];
+  clientId: string;
+  /** Partitions of every topic; all topics get the same count (see `append`). */
+  partitions: number;
+  /** Back-off before a failed batch is handed to its handler again. */
+  retryMs?: number;
+  log?: (message: string) => void;
+}
+
+export const deadLetterTopic = (topic: string): string => `${topic}.dead-letters`;
+
+/**
+ * The event log on Kafka. Events are keyed by subscriber, so each subscriber's events stay in one
+ * partition and in order. Consumers read with eachBatch and commit a batch's offsets only after
+ * its handler resolved (at least once); a message no consumer can read goes to a dead-letter topic.
+ */
+export class KafkaEventLog implements EventLog {
+  private readonly kafka: Kafka;
+  private readonly producer: Producer;
+  private readonly admin: Admin;
+  private readonly topics = new Map<string, Promise<void>>();
+  private readonly consumers = new Set<Subscription>();
+
+  constructor(private readonly options: KafkaLogOptions) {
+    if (options.partitions < 1 || options.partitions > MAX_PARTITIONS) {
+      throw new Error(`partitions must be between 1 and ${MAX_PARTITIONS}`);
+    }
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: options.brokers,
+      logLevel: logLevel.WARN,
+      retry: { initialRetryTime: 200, retries: 10 },
+    });
+    // Idempotent: a retried send is not written twice within the producer's session.
+    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.admin = this.kafka.admin();
+  }
+
+  async connect(): Promise<void> {
+    await Promise.all([this.producer.connect(), this.admin.connect()]);
+  }
+
+  /** Creates the topic (and its dead-letter topic) with the configured partitions, once. */
+  private ensureTopic(topic: string): Promise<void> {
+    let ready = this.topics.get(topic);
+    if (!ready) {
+      ready = (async () => {
+        await this.admin.createTopics({
+          waitForLeaders: true,
+          topics: [topic, deadLetterTopic(topic)].map((t) => ({ topic: t, numPartitions: this.options.partitions })),
+        });
+        const [meta] = (await this.admin.fetchTopicMetadata({ topics: [topic] })).topics;
+        const count = meta?.partitions.length ?? 0;
+        if (count !== this.options.partitions) {
+          throw new Error(`topic ${topic} has ${count} partitions, KAFKA_PARTITIONS says ${this.options.partitions}`);
+        }
+      })();
+      ready.catch(() => this.topics.delete(topic));
+      this.topics.set(topic, ready);
+    }
+    return ready;
+  }
+
+  async append(topic: Topic, events: readonly DomainEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.ensureTopic(topic);
+    await this.producer.send({
+      topic,
+      acks: -1,
+      messages: events.map((e) => ({
+        key: e.key,
+        value: JSON.stringify(e),
+        // A derived event goes to the partition number of its cause (all topics have the same
+        // count), so a consumer sees the derived events of one source partition in source order.
+        ...(e.source ? { partition: e.source.partition } : {}),
+      })),
+    });
+  }
+
+  async subscribe(options: SubscribeOptions, handler: BatchHandler): Promise<Subscription> {
+    const { topic, group } = options;
+    const batchSize = options.batchSize ?? 1000;
+    await this.ensureTopic(topic);
+    const consumer: Consumer = this.kafka.consumer({
+      groupId: group,
+      allowAutoTopicCreation: false,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+      retry: { initialRetryTime: 200, retries: 10 },
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    let running = true;
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        const messages = batch.messages;
+        for (let i = 0; i < messages.length; i += batchSize) {
+          if (!running || !isRunning() || isStale()) return;
+          const chunk = messages.slice(i, i + batchSize);
+          const events = await this.readChunk(topic, group, batch.partition, chunk);
+          for (;;) {
+            try {
+              if (events.length > 0) await handler(events);
+              break;
+            } catch (err) {
+              this.log(`${group} failed on ${topic}[${batch.partition}]@${chunk[0]!.offset}, retrying: ${(err as Error).stack ?? String(err)}`);
+              await new Promise((r) => setTimeout(r, this.options.retryMs ?? 1000));
+              if (!running || !isRunning() || isStale()) return;
+              await heartbeat();
+            }
+          }
+          const last = chunk[chunk.length - 1]!.offset;
+          resolveOffset(last);
+          // Committed only now that the handler's writes are done.
+          await consumer.commitOffsets([{ topic, partition: batch.partition, offset: String(BigInt(last) + 1n) }]);
+          await heartbeat();
+        }
+      },
+    });
+    const subscription: Subscription = {
+      stop: async () => {
+        running = false;
+        await consumer.disconnect();
+        this.consumers.delete(subscription);
+      },
+    };
+    this.consumers.add(subscription);
+    return subscription;
+  }
+
+  private async readChunk(topic: string, group: string, partition: number, chunk: KafkaMessage[]): Promise<LoggedEvent[]> {
+    const events: LoggedEvent[] = [];
+    for (const message of chunk) {
+      try {
+        const event = parseDomainEvent(JSON.parse(message.value?.toString('utf8') ?? 'null'));
+        events.push({ partition, seq: Number(message.offset) * MAX_PARTITIONS + partition, event });
+      } catch (err) {
+        // An event no consumer can read is set aside, not retried forever.
+        this.log(`event ${topic}[${partition}]@${message.offset} set aside for ${group}: ${String(err)}`);
+        await this.producer.send({
+          topic: deadLetterTopic(topic),
+          acks: -1,
+          messages: [{ key: message.key, value: message.value, headers: { group, error: String(err), offset: message.offset, partition: String(partition) } }],
+        });
+      }
+    }
+    return events;
+  }
+
+  async lag(group: string, topic: Topic): Promise<number> {
+    await this.ensureTopic(topic);
+    const [ends, committed] = await Promise.all([
+      this.admin.fetchTopicOffsets(topic),
+      this.admin.fetchOffsets({ groupId: group, topics: [topic] }),
+    ]);
+    const done = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+    let lag = 0;
+    for (const p of ends) {
+      const at = done.get(p.partition) ?? -1;
+      lag += Number(p.high) - (at < 0 ? Number(p.low) : at);
+    }
+    return lag;
+  }
+
+  async resetGroup(group: string, topic: Topic): Promise<void> {
+    await this.ensureTopic(topic);
+    await this.admin.resetOffsets({ groupId: group, topic, earliest: true });
+  }
+
+  /** Removes every event of a topic (before a rebuild regenerates a derived topic). */
+  async truncate(topic: Topic): Promise<void> {
+    await this.ensureTopic(topic);
+    const ends = await this.admin.fetchTopicOffsets(topic);
+    await this.admin.deleteTopicRecords({ topic, partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.consumers].map((s) => s.stop()));
+    await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
+  }
+
+  private log(message: string): void {
+    (this.options.log ?? ((m: string) => console.error(m)))(message);
+  }
+}
+
+export async function openKafkaLog(options: KafkaLogOptions): Promise<KafkaEventLog> {
+  const log = new KafkaEventLog(options);
+  await log.connect();
+  return log;
+}

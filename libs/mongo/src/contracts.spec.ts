@@ -1,0 +1,159 @@
+import { randomBytes } from 'node:crypto';
+import {
+  catalogStoreContract,
+  ingestStoreContract,
+  journalEntry,
+  leadCounters,
+  leadIncrement as lead,
+  leadStoreContract,
+  sample,
+  statsStoreContract,
+  storedLead,
+  useFixture,
+} from '@subtrack/testing';
+import mongoose from 'mongoose';
+import { dropMongoDatabase, openMongoStores, type MongoStores } from './index';
+
+const base = process.env.MONGO_URL;
+
+/** `base` with its database replaced by a fresh one; host list and options are kept. */
+function freshDatabaseUrl(url: string): string {
+  const match = /^(mongodb(?:\+srv)?:\/\/[^/?]+)(?:\/[^?]*)?(\?.*)?$/.exec(url);
+  if (!match) throw new Error(`MONGO_URL is not a mongodb:// URL: ${url}`);
+  return `${match[1]}/subtrack_test_${randomBytes(6).toString('hex')}${match[2] ?? ''}`;
+}
+
+if (!base) {
+  describe('MongoDB adapters', () => {
+    it('need a server', () => {
+      throw new Error(
+        'MONGO_URL is not set. These contract tests run against a real MongoDB-protocol server: start one ' +
+          '(scripts/servers/mongo.sh start) and run e.g. MONGO_URL=mongodb://127.0.0.1:27018/subtrack npx jest libs/mongo',
+      );
+    });
+  });
+} else {
+  // Each test opens a database of its own and creates its indexes: slower than an in-process store.
+  jest.setTimeout(60_000);
+
+  /** Every store on a fresh database, plus a raw connection to look underneath; all dropped on close. */
+  const open = async () => {
+    const url = freshDatabaseUrl(base);
+    const stores: MongoStores = await openMongoStores(url);
+    const raw = await mongoose.createConnection(url).asPromise();
+    return {
+      stores,
+      raw,
+      close: async () => {
+        await raw.close();
+        await stores.close();
+        await dropMongoDatabase(url);
+      },
+    };
+  };
+  const storeOf =
+    <K extends 'catalog' | 'ingest' | 'leads' | 'stats'>(key: K) =>
+    async () => {
+      const { stores, close } = await open();
+      return { store: stores[key], close };
+    };
+
+  catalogStoreContract('MongoDB', storeOf('catalog'));
+  ingestStoreContract('MongoDB', storeOf('ingest'));
+  leadStoreContract('MongoDB', storeOf('leads'));
+  statsStoreContract('MongoDB', storeOf('stats'));
+
+  describe('MongoDB adapters without transactions', () => {
+    const fixture = useFixture(open);
+    const T = sample.time;
+
+    it('creates every index before it resolves', async () => {
+      const names = async (collection: string) =>
+        (await fixture().raw.db!.collection(collection).indexes()).map((i) => i.name).sort();
+      expect(await names('leads')).toEqual([
+        '_id_',
+        'account_1_startTime_-1__id_-1',
+        'account_1_status_1_startTime_-1__id_-1',
+        'campaign_1_startTime_-1__id_-1',
+        'campaign_1_status_1_startTime_-1__id_-1',
+        'subscriber_1',
+      ]);
+      expect(await names('journal')).toEqual([
+        '_id_',
+        'account_1_bot_1_chat_1_time_-1__id_-1',
+        'account_1_chat_1_time_-1__id_-1',
+        'account_1_time_-1__id_-1',
+      ]);
+      expect(await names('lead_transitions')).toEqual(['_id_', 'account_1_time_1', 'campaign_1_time_1']);
+      const code = (await fixture().raw.db!.collection('campaigns').indexes()).find(
+        (i) => i.name === 'code_1',
+      );
+      expect(code?.unique).toBe(true);
+    });
+
+    it('writes every lead of a batch, whatever the stale ones before them', async () => {
+      const { leads } = fixture().stores;
+      const newer = storedLead({ id: 1, subscriber: 701, seq: 50 });
+      const older = storedLead({ id: 2, subscriber: 702, seq: 10 });
+      await leads.commit({ leads: [newer, older], journal: [], transitions: [] });
+
+      const advanced = { ...older, username: 'renamed', seq: 20 };
+      const created = storedLead({ id: 3, subscriber: 703, seq: 30 });
+      await leads.commit({
+        leads: [{ ...newer, click: 'stale', seq: 40 }, advanced, created],
+        journal: [],
+        transitions: [],
+      });
+      const stored = await leads.leadsOf([701, 702, 703]);
+      expect(stored.sort((a, b) => a.id - b.id)).toEqual([newer, advanced, created]);
+    });
+
+    it('still throws write errors other than an existing key', async () => {
+      const { leads } = fixture().stores;
+      const entry = journalEntry({ id: 10, time: T });
+      await leads.commit({ leads: [], journal: [entry], transitions: [] });
+      // An array `_id` (refused with code 53 by MongoDB and FerretDB alike) stands in for any failure
+      // that is not a duplicate key, in the same batch as one that is.
+      const broken = journalEntry({ id: [11] as unknown as number, time: T });
+      await expect(leads.commit({ leads: [], journal: [entry, broken], transitions: [] })).rejects.toThrow();
+    });
+
+    it('counts per rollup document: a redelivery overlapping several documents counts each order once', async () => {
+      const { stats } = fixture().stores;
+      // One partition, orders 1…5 alternating between two campaigns' documents.
+      const inc = (order: number) => lead({ order, campaign: order % 2 ? 1 : 2, counter: 'starts' });
+      await stats.apply([1, 2, 3].map(inc));
+      await stats.apply([2, 3, 4, 5].map(inc));
+      await stats.apply([1, 2, 3, 4, 5].map(inc));
+      const range = { account: sample.account, fromDay: '2025-01-15', toDay: '2025-01-15' };
+      expect(await stats.leadRollups({ ...range, campaign: 1 })).toEqual(
+        new Map([['2025-01-15', leadCounters({ starts: 3 })]]),
+      );
+      expect(await stats.leadRollups({ ...range, campaign: 2 })).toEqual(
+        new Map([['2025-01-15', leadCounters({ starts: 2 })]]),
+      );
+    });
+
+    it('reports nothing for a rollup document created but not yet counted into', async () => {
+      const { stats } = fixture().stores;
+      // What a crash between creating the documents and counting into them leaves behind.
+      await fixture()
+        .raw.db!.collection<{ _id: string; [field: string]: unknown }>('rollup_leads')
+        .insertOne({
+          _id: 'L:1:7:2025-01-15',
+          account: sample.account,
+          campaign: 7,
+          day: '2025-01-15',
+          ...leadCounters(),
+          cp: {},
+        });
+      const range = { account: sample.account, fromDay: '2025-01-14', toDay: '2025-01-16' };
+      expect(await stats.leadRollups(range)).toEqual(new Map());
+
+      await stats.apply([lead({ order: 1, campaign: 7, counter: 'confirms' })]);
+      expect(await stats.leadRollups(range)).toEqual(
+        new Map([['2025-01-15', leadCounters({ confirms: 1 })]]),
+      );
+    });
+  });
+}

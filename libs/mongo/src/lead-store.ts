@@ -1,0 +1,242 @@
+import type { JournalAction, LeadStatus } from '@subtrack/contracts';
+import {
+  counterFor,
+  emptyLeadCounters,
+  emptyOrganicCounters,
+  organicCounterFor,
+  type LeadCounters,
+  type OrganicCounters,
+} from '@subtrack/domain';
+import type {
+  CountScope,
+  JournalEntry,
+  JournalQuery,
+  LeadQuery,
+  LeadStore,
+  LeadUnitOfWork,
+  OrganicScope,
+  PageOf,
+  StoredLead,
+} from '@subtrack/ports';
+import type { FilterQuery } from 'mongoose';
+import type { JournalDoc, LeadDoc, Models, TransitionDoc } from './models';
+import { insertNew } from './writes';
+
+const STREAM_PAGE = 1000;
+
+const toLead = (d: LeadDoc): StoredLead => ({
+  id: d._id,
+  account: d.account,
+  campaign: d.campaign,
+  chat: d.chat,
+  bot: d.bot,
+  subscriber: d.subscriber,
+  username: d.username,
+  click: d.click,
+  inviteLink: d.inviteLink,
+  status: d.status,
+  startTime: d.startTime,
+  joinTime: d.joinTime,
+  updated: d.updated,
+  reached: d.reached,
+  seq: d.seq,
+});
+const toLeadDoc = ({ id, ...lead }: StoredLead): LeadDoc => ({ _id: id, ...lead });
+const toEntry = (d: JournalDoc): JournalEntry => ({
+  id: d._id,
+  account: d.account,
+  bot: d.bot,
+  chat: d.chat,
+  subscriber: d.subscriber,
+  username: d.username,
+  action: d.action,
+  paid: d.paid,
+  time: d.time,
+});
+
+/** `{ field: value }` for each filter that is set. */
+function defined<T>(filters: Record<string, unknown>): FilterQuery<T> {
+  return Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined)) as FilterQuery<T>;
+}
+/** Inclusive bounds, or nothing when neither is set. */
+function between(
+  from: number | undefined,
+  to: number | undefined,
+): { $gte?: number; $lte?: number } | undefined {
+  if (from === undefined && to === undefined) return undefined;
+  return defined({ $gte: from, $lte: to }) as { $gte?: number; $lte?: number };
+}
+
+export class MongoLeadStore implements LeadStore {
+  constructor(private readonly m: Models) {}
+
+  async leadsOf(subscribers: readonly number[]): Promise<StoredLead[]> {
+    if (subscribers.length === 0) return [];
+    const docs = await this.m.leads
+      .find({ subscriber: { $in: [...subscribers] } })
+      .lean<LeadDoc[]>()
+      .exec();
+    return docs.map(toLead);
+  }
+
+  /**
+   * Without transactions every part is written so that a retry redoes only what is missing: journal
+   * rows and transitions are inserted once under the id of the event they came from, and leads go
+   * last and only forward in seq. Leads last matters: the projector skips an event whose seq a
+   * stored lead has reached, so a lead written before its transitions could strand them.
+   */
+  async commit(work: LeadUnitOfWork): Promise<void> {
+    const results = await Promise.allSettled([
+      insertNew(
+        this.m.journal,
+        work.journal.map(({ id, ...e }): JournalDoc => ({ _id: id, ...e })),
+      ),
+      insertNew(
+        this.m.transitions,
+        work.transitions.map(({ id, ...t }): TransitionDoc => ({ _id: id, ...t })),
+      ),
+    ]);
+    for (const r of results) if (r.status === 'rejected') throw r.reason;
+    await this.upsertLeads(work.leads.map(toLeadDoc));
+  }
+
+  /**
+   * Insert first, then update the leads that existed, guarded by seq. Not one upsert per lead: a
+   * guarded upsert that does not match tries to insert and fails on the `_id`, and FerretDB stops
+   * an unordered update batch at its first error (misreporting which statement failed), so the
+   * leads after it would be silently skipped.
+   */
+  private async upsertLeads(docs: LeadDoc[]): Promise<void> {
+    const existing = await insertNew(this.m.leads, docs);
+    if (existing.length === 0) return;
+    await this.m.leads.bulkWrite(
+      existing.map((i) => {
+        const { _id, ...fields } = docs[i]!;
+        return { updateOne: { filter: { _id, seq: { $lt: fields.seq } }, update: { $set: fields } } };
+      }),
+      { ordered: false },
+    );
+  }
+
+  private leadFilter(q: Omit<LeadQuery, 'limit' | 'offset'>): FilterQuery<LeadDoc> {
+    return defined<LeadDoc>({
+      account: q.account,
+      campaign: q.campaign,
+      status: q.status,
+      startTime: between(q.from, q.to),
+    });
+  }
+
+  async listLeads(q: LeadQuery): Promise<PageOf<StoredLead>> {
+    const filter = this.leadFilter(q);
+    const [docs, total] = await Promise.all([
+      // A limit of 0 means "no limit" to MongoDB, but "no rows" to this port.
+      q.limit <= 0
+        ? []
+        : this.m.leads
+            .find(filter)
+            .sort({ startTime: -1, _id: -1 })
+            .skip(q.offset)
+            .limit(q.limit)
+            .lean<LeadDoc[]>()
+            .exec(),
+      this.m.leads.countDocuments(filter).exec(),
+    ]);
+    return { rows: docs.map(toLead), total };
+  }
+
+  async *streamLeads(q: Omit<LeadQuery, 'limit' | 'offset'>): AsyncIterable<StoredLead> {
+    const filter = this.leadFilter(q);
+    // Keyset pages: a long export holds no cursor open on the server and neither skips nor repeats
+    // rows while leads are being written.
+    let after: { startTime: number; id: number } | null = null;
+    for (;;) {
+      const page: FilterQuery<LeadDoc> = after
+        ? {
+            $and: [
+              filter,
+              {
+                $or: [
+                  { startTime: { $lt: after.startTime } },
+                  { startTime: after.startTime, _id: { $lt: after.id } },
+                ],
+              },
+            ],
+          }
+        : filter;
+      const docs = await this.m.leads
+        .find(page)
+        .sort({ startTime: -1, _id: -1 })
+        .limit(STREAM_PAGE)
+        .lean<LeadDoc[]>()
+        .exec();
+      for (const doc of docs) yield toLead(doc);
+      const last = docs[docs.length - 1];
+      if (docs.length < STREAM_PAGE || !last) return;
+      after = { startTime: last.startTime, id: last._id };
+    }
+  }
+
+  async listJournal(q: JournalQuery): Promise<PageOf<JournalEntry>> {
+    const filter = defined<JournalDoc>({
+      account: q.account,
+      bot: q.bot,
+      chat: q.chat,
+      action: q.action,
+      time: between(q.from, q.to),
+    });
+    const [docs, total] = await Promise.all([
+      q.limit <= 0
+        ? []
+        : this.m.journal
+            .find(filter)
+            .sort({ time: -1, _id: -1 })
+            .skip(q.offset)
+            .limit(q.limit)
+            .lean<JournalDoc[]>()
+            .exec(),
+      this.m.journal.countDocuments(filter).exec(),
+    ]);
+    return { rows: docs.map(toEntry), total };
+  }
+
+  async countFirstEntries(scope: CountScope): Promise<LeadCounters> {
+    const match = defined<TransitionDoc>({
+      account: scope.account,
+      campaign: scope.campaign,
+      first: true,
+      time: between(scope.from, scope.to),
+    });
+    // Only $sum is relied on among the accumulators: FerretDB has few others.
+    const rows = await this.m.transitions
+      .aggregate<{ _id: LeadStatus; n: number }>([
+        { $match: match },
+        { $group: { _id: '$to', n: { $sum: 1 } } },
+      ])
+      .exec();
+    const counters = emptyLeadCounters();
+    for (const r of rows) counters[counterFor(r._id)] += r.n;
+    return counters;
+  }
+
+  async countOrganic(scope: OrganicScope): Promise<OrganicCounters> {
+    const match = defined<JournalDoc>({
+      account: scope.account,
+      chat: scope.chat,
+      paid: 0,
+      time: between(scope.from, scope.to),
+    });
+    const rows = await this.m.journal
+      .aggregate<{ _id: JournalAction; n: number }>([
+        { $match: match },
+        { $group: { _id: '$action', n: { $sum: 1 } } },
+      ])
+      .exec();
+    const counters = emptyOrganicCounters();
+    for (const r of rows) {
+      const c = organicCounterFor(r._id);
+      if (c) counters[c] += r.n;
+    }
+    return counters;
+  }
+}

@@ -1,0 +1,128 @@
+import {
+  emptyLeadCounters,
+  emptyOrganicCounters,
+  type LeadCounters,
+  type OrganicCounters,
+} from '@subtrack/domain';
+import type { RollupIncrement, RollupScope, StatsStore } from '@subtrack/ports';
+import type { AnyBulkWriteOperation, mongo } from 'mongoose';
+import type { LeadRollupDoc, Models, OrganicRollupDoc } from './models';
+import { retryingDuplicates } from './writes';
+
+const LEAD_COUNTERS = Object.keys(emptyLeadCounters()) as (keyof LeadCounters)[];
+const ORGANIC_COUNTERS = Object.keys(emptyOrganicCounters()) as (keyof OrganicCounters)[];
+
+type BulkWrite<T extends mongo.Document> = (
+  ops: AnyBulkWriteOperation<T>[],
+  options: { ordered: boolean },
+) => Promise<unknown>;
+
+/** The writes of one apply() that go to one rollup collection. */
+class Pending<T extends { _id: string }> {
+  private readonly created = new Map<string, AnyBulkWriteOperation<T>>();
+  private readonly increments: AnyBulkWriteOperation<T>[] = [];
+
+  add(_id: string, zero: Omit<T, '_id'>, inc: RollupIncrement): void {
+    if (!this.created.has(_id)) {
+      this.created.set(_id, {
+        updateOne: { filter: { _id }, update: { $setOnInsert: zero }, upsert: true },
+      } as AnyBulkWriteOperation<T>);
+    }
+    const mark = `cp.${inc.partition}`;
+    this.increments.push({
+      updateOne: {
+        filter: { _id, $or: [{ [mark]: { $exists: false } }, { [mark]: { $lt: inc.order } }] },
+        update: { $inc: { [inc.counter]: 1 }, $set: { [mark]: inc.order } },
+      },
+    } as AnyBulkWriteOperation<T>);
+  }
+
+  /**
+   * First make sure every document exists, then count into it without upserting: a guarded upsert
+   * that does not match would try to insert a duplicate. Increments go in order, since two of one
+   * partition may target the same document and the guard needs the lower one first. A crash
+   * between the steps leaves documents of zeros, which the reads skip.
+   */
+  async write(bulkWrite: BulkWrite<T>): Promise<void> {
+    if (this.increments.length === 0) return;
+    await retryingDuplicates(() => bulkWrite([...this.created.values()], { ordered: false }));
+    await bulkWrite(this.increments, { ordered: true });
+  }
+}
+
+/**
+ * Without transactions the "counted once" guard lives in each rollup document: `cp.<partition>` is
+ * the last order counted into it, and an increment applies only above it, in the same atomic
+ * update as the `$inc`. A partition's increments arrive in increasing order, so the ones reaching
+ * one document do too, and a redelivery, overlapping or not, finds its old increments at or below
+ * the mark.
+ */
+export class MongoStatsStore implements StatsStore {
+  constructor(private readonly m: Models) {}
+
+  async apply(increments: readonly RollupIncrement[]): Promise<void> {
+    const leads = new Pending<LeadRollupDoc>();
+    const organic = new Pending<OrganicRollupDoc>();
+    for (const inc of increments) {
+      const { account, day } = inc;
+      if (inc.kind === 'lead') {
+        const zero = { account, campaign: inc.campaign, day, ...emptyLeadCounters(), cp: {} };
+        leads.add(`L:${account}:${inc.campaign}:${day}`, zero, inc);
+      } else {
+        const zero = { account, chat: inc.chat, day, ...emptyOrganicCounters(), cp: {} };
+        organic.add(`O:${account}:${inc.chat}:${day}`, zero, inc);
+      }
+    }
+    await Promise.all([
+      leads.write((ops, options) => this.m.leadRollups.bulkWrite(ops, options)),
+      organic.write((ops, options) => this.m.organicRollups.bulkWrite(ops, options)),
+    ]);
+  }
+
+  async leadRollups(scope: RollupScope): Promise<Map<string, LeadCounters>> {
+    const docs = await this.m.leadRollups
+      .find(rollupFilter(scope, 'campaign'))
+      .sort({ day: 1 })
+      .lean<LeadRollupDoc[]>()
+      .exec();
+    return sumPerDay(docs, LEAD_COUNTERS);
+  }
+
+  async organicRollups(scope: RollupScope): Promise<Map<string, OrganicCounters>> {
+    const docs = await this.m.organicRollups
+      .find(rollupFilter(scope, 'chat'))
+      .sort({ day: 1 })
+      .lean<OrganicRollupDoc[]>()
+      .exec();
+    return sumPerDay(docs, ORGANIC_COUNTERS);
+  }
+
+  async reset(): Promise<void> {
+    // The marks live in the documents, so removing them forgets what was counted too.
+    await Promise.all([
+      this.m.leadRollups.deleteMany({}).exec(),
+      this.m.organicRollups.deleteMany({}).exec(),
+    ]);
+  }
+}
+
+const rollupFilter = (scope: RollupScope, key: 'campaign' | 'chat') => ({
+  account: scope.account,
+  ...(scope[key] === undefined ? {} : { [key]: scope[key] }),
+  day: { $gte: scope.fromDay, $lte: scope.toDay },
+});
+
+/** Sums the documents' counters per day, in day order; days with nothing counted are left out. */
+function sumPerDay<C extends string>(
+  docs: readonly ({ day: string } & Record<C, number>)[],
+  counters: readonly C[],
+): Map<string, Record<C, number>> {
+  const days = new Map<string, Record<C, number>>();
+  for (const doc of docs) {
+    if (counters.every((c) => !doc[c])) continue;
+    let sum = days.get(doc.day);
+    if (!sum) days.set(doc.day, (sum = Object.fromEntries(counters.map((c) => [c, 0])) as Record<C, number>));
+    for (const c of counters) sum[c] += doc[c];
+  }
+  return days;
+}
