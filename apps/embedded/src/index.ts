@@ -1,2 +1,2 @@
-export { startEmbedded, resolveAdminToken } from './app';
+export { startEmbedded, ALL_SERVICES } from './app';
 export type { EmbeddedApp, EmbeddedOptions } from './app';

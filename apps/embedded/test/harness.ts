@@ -66,8 +66,7 @@ export async function startStack(opts: { mode?: 'webhook' | 'polling'; dataDir?:
       const deadline = Date.now() + 20_000;
       for (;;) {
         const done =
-          log.committed(LEAD_PROJECTION_GROUP, Topics.telegram) >= log.head(Topics.telegram) &&
-          log.committed(STATS_GROUP, Topics.leads) >= log.head(Topics.leads);
+          (await log.lag(LEAD_PROJECTION_GROUP, Topics.telegram)) === 0 && (await log.lag(STATS_GROUP, Topics.leads)) === 0;
         if (done) return;
         if (Date.now() > deadline) throw new Error('projections did not catch up within 20 s');
         await new Promise((r) => setTimeout(r, 20));

@@ -1,0 +1,5 @@
+import { runService } from '@subtrack/runtime';
+import { IngestModule } from './index';
+
+// The ingest service on its own (distributed mode); `npm start` runs all services in one process.
+runService({ name: 'ingest', modules: [IngestModule], http: true, requireDistributed: true });

@@ -1,0 +1,38 @@
+import { isDistributed, type Config } from '@subtrack/config';
+import type { CatalogStore, EventLog, IngestStore, LeadStore, StatsStore } from '@subtrack/ports';
+
+/** Every port bound to one backend. */
+export interface Adapters {
+  kind: 'embedded' | 'distributed';
+  eventLog: EventLog;
+  catalog: CatalogStore;
+  ingest: IngestStore;
+  leads: LeadStore;
+  stats: StatsStore;
+  close(): Promise<void>;
+}
+
+/**
+ * The one place that picks the backend: Kafka + MongoDB when KAFKA_BROKERS and MONGO_URL are set,
+ * the embedded database file otherwise. The heavy clients are loaded only when used.
+ */
+export async function openAdapters(config: Config, options: { idlePollMs?: number; clientId?: string } = {}): Promise<Adapters> {
+  if (isDistributed(config)) {
+    const { openKafkaLog } = await import('@subtrack/kafka');
+    const { openMongoStores } = await import('@subtrack/mongo');
+    const stores = await openMongoStores(config.MONGO_URL!);
+    const eventLog = await openKafkaLog({ brokers: config.KAFKA_BROKERS!, clientId: options.clientId ?? 'subtrack', partitions: config.KAFKA_PARTITIONS });
+    return {
+      kind: 'distributed',
+      eventLog,
+      ...stores,
+      close: async () => {
+        await eventLog.close();
+        await stores.close();
+      },
+    };
+  }
+  const { openEmbedded } = await import('@subtrack/sqlite');
+  const embedded = openEmbedded(config.DATA_DIR, options.idlePollMs !== undefined ? { idlePollMs: options.idlePollMs } : {});
+  return { kind: 'embedded', ...embedded };
+}

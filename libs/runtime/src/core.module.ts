@@ -1,0 +1,31 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { ADMIN_TOKEN, CLOCK, CONFIG, systemClock, type Clock, type Config } from '@subtrack/config';
+import { CATALOG_STORE, EVENT_LOG, INGEST_STORE, LEAD_STORE, STATS_STORE } from '@subtrack/ports';
+import type { Adapters } from './adapters';
+
+export interface CoreOptions {
+  adapters: Adapters;
+  config: Config;
+  adminToken: string;
+  clock?: Clock;
+}
+
+@Global()
+@Module({})
+class CoreModule {}
+
+/** Binds configuration and every port for the services imported beside it. */
+export function coreModule(options: CoreOptions, imports: DynamicModule['imports'] = []): DynamicModule {
+  const { adapters } = options;
+  const providers = [
+    { provide: CONFIG, useValue: options.config },
+    { provide: CLOCK, useValue: options.clock ?? systemClock },
+    { provide: ADMIN_TOKEN, useValue: options.adminToken },
+    { provide: EVENT_LOG, useValue: adapters.eventLog },
+    { provide: CATALOG_STORE, useValue: adapters.catalog },
+    { provide: INGEST_STORE, useValue: adapters.ingest },
+    { provide: LEAD_STORE, useValue: adapters.leads },
+    { provide: STATS_STORE, useValue: adapters.stats },
+  ];
+  return { module: CoreModule, global: true, imports, providers, exports: providers.map((p) => p.provide) };
+}

@@ -1,0 +1,6 @@
+export { openAdapters } from './adapters';
+export type { Adapters } from './adapters';
+export { coreModule } from './core.module';
+export { resolveAdminToken } from './admin-token';
+export { startService, runService } from './service';
+export type { ServiceOptions, RunningService } from './service';

@@ -1,0 +1,94 @@
+import 'reflect-metadata';
+import { Logger, type INestApplicationContext, type LogLevel, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ConfigError, isDistributed, loadConfig, type Clock, type Config } from '@subtrack/config';
+import { openAdapters, type Adapters } from './adapters';
+import { resolveAdminToken } from './admin-token';
+import { coreModule } from './core.module';
+
+export interface ServiceOptions {
+  /** Shown in logs and used as the Kafka client id. */
+  name: string;
+  /** The Nest modules of the service(s) to run. */
+  modules: Type[];
+  /** Serve HTTP on PORT (ingest's webhook, the API); consumers run without a server. */
+  http: boolean;
+  config: Config;
+  clock?: Clock;
+  logger?: LogLevel[] | false;
+  idlePollMs?: number;
+}
+
+export interface RunningService {
+  app: INestApplicationContext;
+  adapters: Adapters;
+  adminToken: string;
+  /** Base URL of the HTTP server, when there is one. */
+  url: string | null;
+  close(): Promise<void>;
+}
+
+/** Starts services in this process on the configured backend. */
+export async function startService(options: ServiceOptions): Promise<RunningService> {
+  const { config } = options;
+  const adapters = await openAdapters(config, { clientId: options.name, ...(options.idlePollMs !== undefined ? { idlePollMs: options.idlePollMs } : {}) });
+  const { token: adminToken } = resolveAdminToken(config, adapters.kind === 'distributed');
+  const module = coreModule({ adapters, config, adminToken, ...(options.clock ? { clock: options.clock } : {}) }, options.modules);
+  const nestOptions = { logger: options.logger ?? (['log', 'warn', 'error'] as LogLevel[]), abortOnError: false };
+  let app: INestApplicationContext;
+  let url: string | null = null;
+  if (options.http) {
+    const web = await NestFactory.create(module, nestOptions);
+    web.enableShutdownHooks();
+    await web.listen(config.PORT, '0.0.0.0');
+    url = `http://127.0.0.1:${(web.getHttpServer().address() as { port: number }).port}`;
+    app = web;
+  } else {
+    app = await NestFactory.createApplicationContext(module, nestOptions);
+    app.enableShutdownHooks();
+    await app.init();
+  }
+  let closed = false;
+  return {
+    app,
+    adapters,
+    adminToken,
+    url,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await app.close();
+      await adapters.close();
+    },
+  };
+}
+
+/** Entry point of a service process: validated configuration, start, a clean stop on SIGTERM/SIGINT. */
+export function runService(options: Omit<ServiceOptions, 'config'> & { requireDistributed?: boolean }): void {
+  const logger = new Logger(options.name);
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`Invalid configuration: ${err.message}`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  if (options.requireDistributed && !isDistributed(config)) {
+    console.error(`${options.name} runs on its own only in the distributed mode: set KAFKA_BROKERS and MONGO_URL (or run everything with \`npm start\`).`);
+    process.exit(1);
+  }
+  const admin = resolveAdminToken(config, isDistributed(config));
+  startService({ ...options, config })
+    .then((running) => {
+      logger.log(`${options.name} started (${running.adapters.kind})${running.url ? ` on ${running.url}` : ''}`);
+      if (admin.file && options.http) logger.log(`ADMIN_TOKEN is not set; the admin token is kept in ${admin.file}`);
+      if (!config.ADMIN_TOKEN && isDistributed(config) && options.http) logger.warn('ADMIN_TOKEN is not set: the admin endpoints are unusable');
+    })
+    .catch((err) => {
+      console.error(err);
+      process.exit(1);
+    });
+}
