@@ -3,6 +3,7 @@ import { Topics } from '@subtrack/contracts';
 import { startEmbedded, type EmbeddedApp } from '@subtrack/embedded';
 import { LEAD_PROJECTION_GROUP } from '@subtrack/lead-projection';
 import { STATS_GROUP } from '@subtrack/stats';
+import type { CatalogStore, EventLog, IngestStore } from '@subtrack/ports';
 import { inviteLinkButtons, startFakeTelegram, type RunningFakeTelegram } from '@subtrack/telegram-fake';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -22,21 +23,46 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** A running product and the fake Telegram it talks to, whichever way it is deployed. */
 export interface Stack {
   telegram: RunningFakeTelegram;
-  app: EmbeddedApp;
-  dataDir: string;
-  /** The product's notion of "now" (Unix seconds); tests move it. */
-  clock: { now: number };
+  /** Base URL of the HTTP API. */
+  url: string;
+  /** Base URL Telegram's webhooks go to (the ingest service). */
+  webhookUrl: string;
+  /** The product's notion of "now" (Unix seconds) when tests can move it; null: the system clock. */
+  clock: { now: number } | null;
+  catalog: CatalogStore;
+  ingest: IngestStore;
+  /** Stops every process abruptly (kill -9 where there are processes) and starts them again. */
   restart(): Promise<void>;
+  /** Resolves once Telegram delivered everything and every projection caught up. */
   settled(): Promise<void>;
   close(): Promise<void>;
 }
 
+/** Waits until the fake delivered everything and the log shows no consumer lag. */
+export async function settle(
+  telegram: RunningFakeTelegram,
+  log: EventLog,
+  timeoutMs = 20_000,
+): Promise<void> {
+  await telegram.fake.idle({ timeoutMs });
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const done =
+      (await log.lag(LEAD_PROJECTION_GROUP, Topics.telegram)) === 0 &&
+      (await log.lag(STATS_GROUP, Topics.leads)) === 0;
+    if (done) return;
+    if (Date.now() > deadline) throw new Error(`projections did not catch up within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 /** Fake Bot API + the embedded product on a temporary data dir, wired by webhook or polling. */
-export async function startStack(opts: { mode?: 'webhook' | 'polling'; dataDir?: string } = {}): Promise<Stack> {
+export async function startStack(opts: { mode?: 'webhook' | 'polling' } = {}): Promise<Stack> {
   const telegram = await startFakeTelegram({ port: 0, webhookRetryMs: 50 });
-  const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'subtrack-e2e-'));
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'subtrack-e2e-'));
   const port = await freePort();
   const clock = { now: Math.floor(Date.now() / 1000) };
   const config = loadConfig({
@@ -49,33 +75,30 @@ export async function startStack(opts: { mode?: 'webhook' | 'polling'; dataDir?:
     ...(opts.mode === 'polling' ? {} : { PUBLIC_URL: `http://127.0.0.1:${port}` }),
   });
   const boot = () => startEmbedded({ config, clock: () => clock.now, logger: ['error'], idlePollMs: 50 });
+  let app: EmbeddedApp = await boot();
   const stack: Stack = {
     telegram,
-    app: await boot(),
-    dataDir,
+    url: app.url,
+    webhookUrl: app.url,
     clock,
+    get catalog() {
+      return app.adapters.catalog;
+    },
+    get ingest() {
+      return app.adapters.ingest;
+    },
     async restart() {
-      await stack.app.close();
+      await app.close();
       // Let the HTTP client see its pooled keep-alive sockets close before the port is reused.
       await new Promise((r) => setTimeout(r, 200));
-      stack.app = await boot();
+      app = await boot();
     },
-    async settled() {
-      await telegram.fake.idle({ timeoutMs: 20_000 });
-      const log = stack.app.adapters.eventLog;
-      const deadline = Date.now() + 20_000;
-      for (;;) {
-        const done =
-          (await log.lag(LEAD_PROJECTION_GROUP, Topics.telegram)) === 0 && (await log.lag(STATS_GROUP, Topics.leads)) === 0;
-        if (done) return;
-        if (Date.now() > deadline) throw new Error('projections did not catch up within 20 s');
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    },
+    settled: () => settle(telegram, app.adapters.eventLog),
     async close() {
-      await stack.app.close();
+      await app.close();
       telegram.fake.dispose();
       await telegram.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
   return stack;
@@ -94,7 +117,7 @@ export class Api {
   ) {}
 
   private get base(): string {
-    return this.stack.app.url;
+    return this.stack.url;
   }
 
   async get(route: string, params: Record<string, string | number> = {}): Promise<ApiAnswer> {
@@ -103,13 +126,20 @@ export class Api {
       headers: this.key ? { authorization: `Bearer ${this.key}` } : {},
     });
     const text = await res.text();
-    return { status: res.status, body: res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text };
+    return {
+      status: res.status,
+      body: res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text,
+    };
   }
 
   async post(route: string, body: unknown, headers: Record<string, string> = {}): Promise<ApiAnswer> {
     const res = await fetch(`${this.base}${route}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(this.key ? { authorization: `Bearer ${this.key}` } : {}), ...headers },
+      headers: {
+        'content-type': 'application/json',
+        ...(this.key ? { authorization: `Bearer ${this.key}` } : {}),
+        ...headers,
+      },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
     return { status: res.status, body: await res.json() };
@@ -118,14 +148,23 @@ export class Api {
   /** GET that must succeed; returns `data` (and `total` when present). */
   async ok(route: string, params: Record<string, string | number> = {}): Promise<any> {
     const res = await this.get(route, params);
-    if (res.status !== 200 || res.body.status !== 'ok') throw new Error(`${route} → ${res.status} ${JSON.stringify(res.body)}`);
+    if (res.status !== 200 || res.body.status !== 'ok')
+      throw new Error(`${route} → ${res.status} ${JSON.stringify(res.body)}`);
     return res.body;
   }
 }
 
 /** Creates an account through the admin endpoint and returns a client holding its key. */
-export async function createAccount(stack: Stack, name: string, timezone?: string): Promise<{ id: number; api: Api }> {
-  const res = await new Api(stack).post('/api/admin/accounts/add.json', { name, ...(timezone ? { timezone } : {}) }, { 'x-admin-token': ADMIN });
+export async function createAccount(
+  stack: Stack,
+  name: string,
+  timezone?: string,
+): Promise<{ id: number; api: Api }> {
+  const res = await new Api(stack).post(
+    '/api/admin/accounts/add.json',
+    { name, ...(timezone ? { timezone } : {}) },
+    { 'x-admin-token': ADMIN },
+  );
   if (res.status !== 200) throw new Error(JSON.stringify(res.body));
   return { id: res.body.data.id, api: new Api(stack, res.body.data.api_key) };
 }
@@ -152,3 +191,7 @@ export function lastInviteLink(stack: Stack, userId: number): string {
 }
 
 export const utc = (iso: string): number => Math.floor(Date.parse(`${iso}Z`) / 1000);
+
+/** The UTC calendar day `n` days from the one holding `unix`. */
+export const utcDay = (unix: number, n = 0): string =>
+  new Date((unix + n * 86_400) * 1000).toISOString().slice(0, 10);

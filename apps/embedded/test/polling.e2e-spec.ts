@@ -10,7 +10,14 @@ describe('embedded with TELEGRAM_MODE=polling', () => {
     const { api } = await createAccount(stack, 'poller');
     const { bot, chat } = await botWithChat(stack, api, 'poll_bot', 'Polled chat');
     expect(fake.apiCalls(bot).some((c) => c.method === 'getUpdates')).toBe(true);
-    const campaign = (await api.post('/api/campaigns/add.json', { name: 'p', bot: bot.id, chat: chat.id, join_mode: 'direct' })).body.data;
+    const campaign = (
+      await api.post('/api/campaigns/add.json', {
+        name: 'p',
+        bot: bot.id,
+        chat: chat.id,
+        join_mode: 'direct',
+      })
+    ).body.data;
 
     const user = fake.createUser({ first_name: 'Pat', username: 'patrick' });
     fake.userStartsBot(user, bot, `${campaign.code}-pc1`);
@@ -19,7 +26,9 @@ describe('embedded with TELEGRAM_MODE=polling', () => {
     await stack.settled();
 
     const leads = await api.ok('/api/leads/list.json');
-    expect(leads.data).toMatchObject([{ campaign: campaign.id, subscriber: user.id, username: 'patrick', click: 'pc1', status: 2 }]);
+    expect(leads.data).toMatchObject([
+      { campaign: campaign.id, subscriber: user.id, username: 'patrick', click: 'pc1', status: 2 },
+    ]);
     const journal = await api.ok('/api/journal/list.json', { chat: chat.id });
     expect(journal.data).toMatchObject([{ subscriber: user.id, action: 'join', paid: 1 }]);
   }, 60_000);

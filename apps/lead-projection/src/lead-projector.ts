@@ -57,8 +57,13 @@ export class LeadProjector {
     }
 
     const work = new BatchWork();
+    const seen = await this.leads.applied(batch.map((l) => l.event.id));
     for (const logged of batch) {
       const { event } = logged;
+      // A copy of an event already applied (re-appended at a new position) changes nothing.
+      if (seen.has(event.id)) continue;
+      seen.add(event.id);
+      work.applied.push(event.id);
       if (event.type === 'SubscriberStarted') this.started(logged as LoggedEvent<SubscriberStarted>, bySubscriber, work);
       else if (isMembershipEvent(event)) this.membership(logged as LoggedEvent<MembershipEvent>, bySubscriber, work);
       else if (event.type === 'BotAddedToChat' || event.type === 'BotRemovedFromChat') {
@@ -79,7 +84,7 @@ export class LeadProjector {
 
     // Derived events first: if the commit below is lost, the redelivery re-derives the same ones.
     await this.log.append(Topics.leads, work.derived);
-    await this.leads.commit({ leads: [...work.leads.values()], journal: work.journal, transitions: work.transitions });
+    await this.leads.commit({ leads: [...work.leads.values()], journal: work.journal, transitions: work.transitions, applied: work.applied });
   }
 
   private started(logged: LoggedEvent<SubscriberStarted>, bySubscriber: Map<number, StoredLead[]>, work: BatchWork): void {
@@ -147,6 +152,7 @@ class BatchWork {
   readonly journal: JournalEntry[] = [];
   readonly transitions: LeadTransition[] = [];
   readonly derived: LeadEvent[] = [];
+  readonly applied: string[] = [];
   private readonly derivedCount = new Map<number, number>();
 
   record(logged: LoggedEvent<TelegramEvent>, lead: StoredLead, changes: readonly LeadChange[]): void {

@@ -43,6 +43,11 @@ const schema = z.object({
     .string()
     .refine((v) => /^mongodb(\+srv)?:\/\//.test(v), 'MONGO_URL must start with mongodb:// or mongodb+srv://')
     .optional(),
+  /** Prepended to Kafka topic and consumer group names, so deployments can share a broker. */
+  KAFKA_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]*$/, 'KAFKA_TOPIC_PREFIX may hold letters, digits, ".", "_" and "-" only')
+    .default(''),
   /** Partitions of each topic; the same for all so derived events stay beside their cause. */
   KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(64).default(8),
   POSTBACK_ALLOW_PRIVATE: flag.default('0'),

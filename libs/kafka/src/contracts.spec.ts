@@ -5,11 +5,20 @@ import { openKafkaLog } from './kafka-event-log';
 jest.setTimeout(120_000);
 
 const brokers = requireServer('KAFKA_BROKERS').split(',');
+// Topics of their own, so other suites on the same broker never see these events.
+const prefix = `contract-${randomUUID()}.`;
 
 eventLogContract(
   'Kafka',
   async () => {
-    const log = await openKafkaLog({ brokers, clientId: `contract-${randomUUID()}`, partitions: 8, retryMs: 50, log: () => undefined });
+    const log = await openKafkaLog({
+      brokers,
+      clientId: 'contract',
+      prefix,
+      partitions: 8,
+      retryMs: 50,
+      log: () => undefined,
+    });
     return { log, close: () => log.close() };
   },
   // Kafka hands a resumed group its last batch again when the commit raced the stop.

@@ -1,6 +1,6 @@
 import { parseDomainEvent, type DomainEvent, type Topic } from '@subtrack/contracts';
 import type { BatchHandler, EventLog, LoggedEvent, SubscribeOptions, Subscription } from '@subtrack/ports';
-import { Kafka, logLevel, type Admin, type Consumer, type KafkaMessage, type Producer } from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type KafkaMessage, type Producer } from 'kafkajs';
 
 /** Partitions per topic are capped so that `offset * 64 + partition` is a log-wide unique seq. */
 export const MAX_PARTITIONS = 64;
@@ -10,6 +10,8 @@ export interface KafkaLogOptions {
   clientId: string;
   /** Partitions of every topic; all topics get the same count (see `append`). */
   partitions: number;
+  /** Prepended to every topic and consumer group, so deployments can share a broker. */
+  prefix?: string;
   /** Back-off before a failed batch is handed to its handler again. */
   retryMs?: number;
   log?: (message: string) => void;
@@ -40,8 +42,18 @@ export class KafkaEventLog implements EventLog {
       retry: { initialRetryTime: 200, retries: 10 },
     });
     // Idempotent: a retried send is not written twice within the producer's session.
-    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.producer = this.kafka.producer({
+      idempotent: true,
+      // Java-compatible murmur2: the same key lands in the same partition as with Kafka's own clients.
+      createPartitioner: Partitioners.DefaultPartitioner,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+    });
     this.admin = this.kafka.admin();
+  }
+
+  private name(topicOrGroup: string): string {
+    return `${this.options.prefix ?? ''}${topicOrGroup}`;
   }
 
   async connect(): Promise<void> {
@@ -55,12 +67,17 @@ export class KafkaEventLog implements EventLog {
       ready = (async () => {
         await this.admin.createTopics({
           waitForLeaders: true,
-          topics: [topic, deadLetterTopic(topic)].map((t) => ({ topic: t, numPartitions: this.options.partitions })),
+          topics: [topic, deadLetterTopic(topic)].map((t) => ({
+            topic: t,
+            numPartitions: this.options.partitions,
+          })),
         });
         const [meta] = (await this.admin.fetchTopicMetadata({ topics: [topic] })).topics;
         const count = meta?.partitions.length ?? 0;
         if (count !== this.options.partitions) {
-          throw new Error(`topic ${topic} has ${count} partitions, KAFKA_PARTITIONS says ${this.options.partitions}`);
+          throw new Error(
+            `topic ${topic} has ${count} partitions, KAFKA_PARTITIONS says ${this.options.partitions}`,
+          );
         }
       })();
       ready.catch(() => this.topics.delete(topic));
@@ -71,9 +88,9 @@ export class KafkaEventLog implements EventLog {
 
   async append(topic: Topic, events: readonly DomainEvent[]): Promise<void> {
     if (events.length === 0) return;
-    await this.ensureTopic(topic);
+    await this.ensureTopic(this.name(topic));
     await this.producer.send({
-      topic,
+      topic: this.name(topic),
       acks: -1,
       messages: events.map((e) => ({
         key: e.key,
@@ -86,7 +103,8 @@ export class KafkaEventLog implements EventLog {
   }
 
   async subscribe(options: SubscribeOptions, handler: BatchHandler): Promise<Subscription> {
-    const { topic, group } = options;
+    const topic = this.name(options.topic);
+    const group = this.name(options.group);
     const batchSize = options.batchSize ?? 1000;
     await this.ensureTopic(topic);
     const consumer: Consumer = this.kafka.consumer({
@@ -113,7 +131,9 @@ export class KafkaEventLog implements EventLog {
               if (events.length > 0) await handler(events);
               break;
             } catch (err) {
-              this.log(`${group} failed on ${topic}[${batch.partition}]@${chunk[0]!.offset}, retrying: ${(err as Error).stack ?? String(err)}`);
+              this.log(
+                `${group} failed on ${topic}[${batch.partition}]@${chunk[0]!.offset}, retrying: ${(err as Error).stack ?? String(err)}`,
+              );
               await new Promise((r) => setTimeout(r, this.options.retryMs ?? 1000));
               if (!running || !isRunning() || isStale()) return;
               await heartbeat();
@@ -122,7 +142,9 @@ export class KafkaEventLog implements EventLog {
           const last = chunk[chunk.length - 1]!.offset;
           resolveOffset(last);
           // Committed only now that the handler's writes are done.
-          await consumer.commitOffsets([{ topic, partition: batch.partition, offset: String(BigInt(last) + 1n) }]);
+          await consumer.commitOffsets([
+            { topic, partition: batch.partition, offset: String(BigInt(last) + 1n) },
+          ]);
           await heartbeat();
         }
       },
@@ -138,7 +160,12 @@ export class KafkaEventLog implements EventLog {
     return subscription;
   }
 
-  private async readChunk(topic: string, group: string, partition: number, chunk: KafkaMessage[]): Promise<LoggedEvent[]> {
+  private async readChunk(
+    topic: string,
+    group: string,
+    partition: number,
+    chunk: KafkaMessage[],
+  ): Promise<LoggedEvent[]> {
     const events: LoggedEvent[] = [];
     for (const message of chunk) {
       try {
@@ -150,14 +177,21 @@ export class KafkaEventLog implements EventLog {
         await this.producer.send({
           topic: deadLetterTopic(topic),
           acks: -1,
-          messages: [{ key: message.key, value: message.value, headers: { group, error: String(err), offset: message.offset, partition: String(partition) } }],
+          messages: [
+            {
+              key: message.key,
+              value: message.value,
+              headers: { group, error: String(err), offset: message.offset, partition: String(partition) },
+            },
+          ],
         });
       }
     }
     return events;
   }
 
-  async lag(group: string, topic: Topic): Promise<number> {
+  async lag(groupName: string, topicName: Topic): Promise<number> {
+    const [group, topic] = [this.name(groupName), this.name(topicName)];
     await this.ensureTopic(topic);
     const [ends, committed] = await Promise.all([
       this.admin.fetchTopicOffsets(topic),
@@ -172,16 +206,21 @@ export class KafkaEventLog implements EventLog {
     return lag;
   }
 
-  async resetGroup(group: string, topic: Topic): Promise<void> {
+  async resetGroup(group: string, topicName: Topic): Promise<void> {
+    const topic = this.name(topicName);
     await this.ensureTopic(topic);
-    await this.admin.resetOffsets({ groupId: group, topic, earliest: true });
+    await this.admin.resetOffsets({ groupId: this.name(group), topic, earliest: true });
   }
 
   /** Removes every event of a topic (before a rebuild regenerates a derived topic). */
-  async truncate(topic: Topic): Promise<void> {
+  async truncate(topicName: Topic): Promise<void> {
+    const topic = this.name(topicName);
     await this.ensureTopic(topic);
     const ends = await this.admin.fetchTopicOffsets(topic);
-    await this.admin.deleteTopicRecords({ topic, partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
+    await this.admin.deleteTopicRecords({
+      topic,
+      partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })),
+    });
   }
 
   async close(): Promise<void> {

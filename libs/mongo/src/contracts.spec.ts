@@ -95,7 +95,7 @@ if (!base) {
       const { leads } = fixture().stores;
       const newer = storedLead({ id: 1, subscriber: 701, seq: 50 });
       const older = storedLead({ id: 2, subscriber: 702, seq: 10 });
-      await leads.commit({ leads: [newer, older], journal: [], transitions: [] });
+      await leads.commit({ leads: [newer, older], journal: [], transitions: [], applied: [] });
 
       const advanced = { ...older, username: 'renamed', seq: 20 };
       const created = storedLead({ id: 3, subscriber: 703, seq: 30 });
@@ -103,6 +103,7 @@ if (!base) {
         leads: [{ ...newer, click: 'stale', seq: 40 }, advanced, created],
         journal: [],
         transitions: [],
+        applied: [],
       });
       const stored = await leads.leadsOf([701, 702, 703]);
       expect(stored.sort((a, b) => a.id - b.id)).toEqual([newer, advanced, created]);
@@ -111,11 +112,13 @@ if (!base) {
     it('still throws write errors other than an existing key', async () => {
       const { leads } = fixture().stores;
       const entry = journalEntry({ id: 10, time: T });
-      await leads.commit({ leads: [], journal: [entry], transitions: [] });
+      await leads.commit({ leads: [], journal: [entry], transitions: [], applied: [] });
       // An array `_id` (refused with code 53 by MongoDB and FerretDB alike) stands in for any failure
       // that is not a duplicate key, in the same batch as one that is.
       const broken = journalEntry({ id: [11] as unknown as number, time: T });
-      await expect(leads.commit({ leads: [], journal: [entry, broken], transitions: [] })).rejects.toThrow();
+      await expect(
+        leads.commit({ leads: [], journal: [entry, broken], transitions: [], applied: [] }),
+      ).rejects.toThrow();
     });
 
     it('counts per rollup document: a redelivery overlapping several documents counts each order once', async () => {

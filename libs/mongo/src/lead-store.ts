@@ -98,6 +98,20 @@ export class MongoLeadStore implements LeadStore {
     ]);
     for (const r of results) if (r.status === 'rejected') throw r.reason;
     await this.upsertLeads(work.leads.map(toLeadDoc));
+    // Last: an id stored here means everything the event changed is stored.
+    await insertNew(
+      this.m.appliedEvents,
+      work.applied.map((_id) => ({ _id })),
+    );
+  }
+
+  async applied(eventIds: readonly string[]): Promise<Set<string>> {
+    if (eventIds.length === 0) return new Set();
+    const docs = await this.m.appliedEvents
+      .find({ _id: { $in: [...eventIds] } })
+      .lean<{ _id: string }[]>()
+      .exec();
+    return new Set(docs.map((d) => d._id));
   }
 
   /**

@@ -307,6 +307,8 @@ const organicRollups = new Schema<OrganicRollupDoc>(
 organicRollups.index({ account: 1, chat: 1, day: 1 });
 organicRollups.index({ account: 1, day: 1 });
 
+const appliedEvents = new Schema<{ _id: string }>({ _id: String }, plain);
+
 /** Every model, bound to one connection under fixed collection names. */
 export function bindModels(conn: Connection) {
   return {
@@ -321,6 +323,7 @@ export function bindModels(conn: Connection) {
     leads: conn.model('Lead', leads, 'leads'),
     journal: conn.model('JournalEntry', journal, 'journal'),
     transitions: conn.model('LeadTransition', transitions, 'lead_transitions'),
+    appliedEvents: conn.model('AppliedEvent', appliedEvents, 'applied_events'),
     leadRollups: conn.model('LeadRollup', leadRollups, 'rollup_leads'),
     organicRollups: conn.model('OrganicRollup', organicRollups, 'rollup_organic'),
   };

@@ -39,6 +39,8 @@ export interface LeadUnitOfWork {
   leads: StoredLead[];
   journal: JournalEntry[];
   transitions: LeadTransition[];
+  /** Ids of the events this work applied; written last, so a seen id means fully applied. */
+  applied: string[];
 }
 
 export interface Page {
@@ -90,6 +92,12 @@ export interface LeadStore {
   /** Every lead of these subscribers, across campaigns. */
   leadsOf(subscribers: readonly number[]): Promise<StoredLead[]>;
   commit(work: LeadUnitOfWork): Promise<void>;
+  /**
+   * Which of these event ids were applied already. A log that cannot drop a re-appended event (a
+   * Telegram update delivered twice becomes two Kafka records) hands the copy over at a new
+   * position; this is how the projection recognises it.
+   */
+  applied(eventIds: readonly string[]): Promise<Set<string>>;
 
   listLeads(query: LeadQuery): Promise<PageOf<StoredLead>>;
   /** Streams every lead matching the query's filters, newest first, ignoring paging. */

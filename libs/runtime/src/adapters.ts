@@ -21,7 +21,7 @@ export async function openAdapters(config: Config, options: { idlePollMs?: numbe
     const { openKafkaLog } = await import('@subtrack/kafka');
     const { openMongoStores } = await import('@subtrack/mongo');
     const stores = await openMongoStores(config.MONGO_URL!);
-    const eventLog = await openKafkaLog({ brokers: config.KAFKA_BROKERS!, clientId: options.clientId ?? 'subtrack', partitions: config.KAFKA_PARTITIONS });
+    const eventLog = await openKafkaLog({ brokers: config.KAFKA_BROKERS!, clientId: options.clientId ?? 'subtrack', partitions: config.KAFKA_PARTITIONS, prefix: config.KAFKA_TOPIC_PREFIX });
     return {
       kind: 'distributed',
       eventLog,

@@ -71,6 +71,7 @@ CREATE INDEX IF NOT EXISTS leads_campaign_start ON leads(campaign, start_time DE
 CREATE INDEX IF NOT EXISTS leads_account_status_start ON leads(account, status, start_time DESC, id DESC);
 CREATE INDEX IF NOT EXISTS leads_campaign_status_start ON leads(campaign, status, start_time DESC, id DESC);
 
+CREATE TABLE IF NOT EXISTS applied_events (id TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS lead_transitions (
   id TEXT PRIMARY KEY, lead INTEGER NOT NULL, account INTEGER NOT NULL, campaign INTEGER NOT NULL,
   chat INTEGER NOT NULL, from_status INTEGER, to_status INTEGER NOT NULL, first INTEGER NOT NULL, time INTEGER NOT NULL

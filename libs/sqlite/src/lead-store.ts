@@ -80,7 +80,9 @@ export class SqliteLeadStore implements LeadStore {
       `INSERT OR IGNORE INTO lead_transitions (id, lead, account, campaign, chat, from_status, to_status, first, time)
        VALUES (@id, @lead, @account, @campaign, @chat, @from, @to, @first, @time)`,
     );
+    const insertApplied = db.prepare('INSERT OR IGNORE INTO applied_events (id) VALUES (?)');
     this.commitTx = db.transaction((work: LeadUnitOfWork) => {
+      for (const id of work.applied) insertApplied.run(id);
       for (const lead of work.leads) upsertLead.run(lead);
       for (const entry of work.journal) insertJournal.run(entry);
       for (const t of work.transitions) insertTransition.run({ ...t, first: t.first ? 1 : 0 });
@@ -100,6 +102,16 @@ export class SqliteLeadStore implements LeadStore {
 
   async commit(work: LeadUnitOfWork): Promise<void> {
     this.commitTx(work);
+  }
+
+  async applied(eventIds: readonly string[]): Promise<Set<string>> {
+    const seen = new Set<string>();
+    for (let i = 0; i < eventIds.length; i += 100) {
+      const chunk = eventIds.slice(i, i + 100);
+      const sql = `SELECT id FROM applied_events WHERE id IN (${chunk.map(() => '?').join(',')})`;
+      for (const row of this.statements.get(sql).all(...chunk) as { id: string }[]) seen.add(row.id);
+    }
+    return seen;
   }
 
   private leadFilter(q: Omit<LeadQuery, 'limit' | 'offset'>) {

@@ -49,7 +49,9 @@ export const delay = (ms: number): Promise<void> => new Promise((resolve) => set
 export function requireServer(variable: 'KAFKA_BROKERS' | 'MONGO_URL'): string {
   const value = process.env[variable];
   if (!value) {
-    throw new Error(`${variable} is not set: this suite runs against a real server (npm test starts one, see scripts/servers)`);
+    throw new Error(
+      `${variable} is not set: this suite runs against a real server (npm test starts one, see scripts/servers)`,
+    );
   }
   return value;
 }

@@ -12,6 +12,7 @@ const work = (w: Partial<LeadUnitOfWork>): LeadUnitOfWork => ({
   leads: [],
   journal: [],
   transitions: [],
+  applied: [],
   ...w,
 });
 
@@ -27,6 +28,14 @@ export function leadStoreContract(name: string, factory: () => Promise<StoreFixt
     const fixture = useFixture(factory);
     const store = (): LeadStore => fixture().store;
     const commit = (w: Partial<LeadUnitOfWork>): Promise<void> => store().commit(work(w));
+
+    it('remembers which events were applied', async () => {
+      expect(await store().applied(['a:1', 'a:2'])).toEqual(new Set());
+      await commit({ applied: ['a:1', 'a:3'] });
+      await commit({ applied: ['a:1'] });
+      expect(await store().applied(['a:1', 'a:2', 'a:3'])).toEqual(new Set(['a:1', 'a:3']));
+      expect(await store().applied([])).toEqual(new Set());
+    });
 
     describe('leads', () => {
       // Account 1 has campaigns 1 and 2; 102 and 101 start at the same second; 200 is another account's.
