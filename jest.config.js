@@ -18,4 +18,8 @@ module.exports = {
   moduleNameMapper,
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   setupFiles: ['reflect-metadata'],
+  globalSetup: '<rootDir>/scripts/jest/servers-setup.js',
+  globalTeardown: '<rootDir>/scripts/jest/servers-teardown.js',
+  // Suites share two cores with a Kafka broker and FerretDB.
+  maxWorkers: 2,
 };
