@@ -1,5 +1,7 @@
+import { loadConfig } from '@subtrack/config';
 import { openKafkaLog } from '@subtrack/kafka';
 import { dropMongoDatabase, openMongoStores } from '@subtrack/mongo';
+import { replay } from '@subtrack/replay';
 import { startFakeTelegram } from '@subtrack/telegram-fake';
 import { requireServer } from '@subtrack/testing';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -101,6 +103,11 @@ export async function startDistributedStack(): Promise<Stack> {
     async restart() {
       await stopAll('SIGKILL');
       await new Promise((r) => setTimeout(r, 200));
+      await spawnAll();
+    },
+    async replay() {
+      await stopAll('SIGTERM');
+      await replay(loadConfig({ ...env, PORT: '0' }));
       await spawnAll();
     },
     async settled() {

@@ -1,6 +1,7 @@
 import { loadConfig } from '@subtrack/config';
 import { Topics } from '@subtrack/contracts';
 import { startEmbedded, type EmbeddedApp } from '@subtrack/embedded';
+import { replay } from '@subtrack/replay';
 import { LEAD_PROJECTION_GROUP } from '@subtrack/lead-projection';
 import { STATS_GROUP } from '@subtrack/stats';
 import type { CatalogStore, EventLog, IngestStore } from '@subtrack/ports';
@@ -36,6 +37,8 @@ export interface Stack {
   ingest: IngestStore;
   /** Stops every process abruptly (kill -9 where there are processes) and starts them again. */
   restart(): Promise<void>;
+  /** Stops the product, rebuilds every projection from the event log, starts it again. */
+  replay(): Promise<void>;
   /** Resolves once Telegram delivered everything and every projection caught up. */
   settled(): Promise<void>;
   close(): Promise<void>;
@@ -90,6 +93,12 @@ export async function startStack(opts: { mode?: 'webhook' | 'polling' } = {}): P
     async restart() {
       await app.close();
       // Let the HTTP client see its pooled keep-alive sockets close before the port is reused.
+      await new Promise((r) => setTimeout(r, 200));
+      app = await boot();
+    },
+    async replay() {
+      await app.close();
+      await replay(config);
       await new Promise((r) => setTimeout(r, 200));
       app = await boot();
     },

@@ -105,6 +105,15 @@ export class MongoLeadStore implements LeadStore {
     );
   }
 
+  async reset(): Promise<void> {
+    await Promise.all([
+      this.m.leads.deleteMany({}),
+      this.m.journal.deleteMany({}),
+      this.m.transitions.deleteMany({}),
+      this.m.appliedEvents.deleteMany({}),
+    ]);
+  }
+
   async applied(eventIds: readonly string[]): Promise<Set<string>> {
     if (eventIds.length === 0) return new Set();
     const docs = await this.m.appliedEvents

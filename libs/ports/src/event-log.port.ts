@@ -39,5 +39,7 @@ export interface EventLog {
   lag(group: string, topic: Topic): Promise<number>;
   /** Forgets a group's positions so that it reads the topic again from the start (rebuilds). */
   resetGroup(group: string, topic: Topic): Promise<void>;
+  /** Removes every event of a topic: a derived topic, before a rebuild regenerates it. */
+  truncate(topic: Topic): Promise<void>;
   close(): Promise<void>;
 }

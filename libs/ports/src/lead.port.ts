@@ -104,6 +104,9 @@ export interface LeadStore {
   streamLeads(query: Omit<LeadQuery, 'limit' | 'offset'>): AsyncIterable<StoredLead>;
   listJournal(query: JournalQuery): Promise<PageOf<JournalEntry>>;
 
+  /** Drops leads, transitions, the journal and the applied ids (before a rebuild from the log). */
+  reset(): Promise<void>;
+
   /** Recount from raw history: leads entering each status for the first time within the scope. */
   countFirstEntries(scope: CountScope): Promise<LeadCounters>;
   /** Recount from the raw journal: organic joins and leaves within the scope. */

@@ -125,6 +125,10 @@ export class SqliteEventLog implements EventLog {
     return subscription;
   }
 
+  async truncate(topic: Topic): Promise<void> {
+    this.db.prepare('DELETE FROM events WHERE topic = ?').run(topic);
+  }
+
   async resetGroup(group: string, topic: Topic): Promise<void> {
     this.deleteOffset.run(group, topic);
   }

@@ -104,6 +104,10 @@ export class SqliteLeadStore implements LeadStore {
     this.commitTx(work);
   }
 
+  async reset(): Promise<void> {
+    this.db.exec('DELETE FROM leads; DELETE FROM journal; DELETE FROM lead_transitions; DELETE FROM applied_events;');
+  }
+
   async applied(eventIds: readonly string[]): Promise<Set<string>> {
     const seen = new Set<string>();
     for (let i = 0; i < eventIds.length; i += 100) {

@@ -1,0 +1,2 @@
+export { replay } from './replay';
+export type { ReplayProgress } from './replay';
