@@ -10,8 +10,14 @@ export default tseslint.config(
   {
     files: ['**/*.ts'],
     rules: {
-      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': [
+        'error',
+        { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false },
+      ],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
       'no-console': 'off',
     },
   },
@@ -20,7 +26,21 @@ export default tseslint.config(
     files: ['libs/domain/src/**/*.ts', 'libs/contracts/src/**/*.ts'],
     ignores: ['**/*.spec.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['node:*', '@nestjs/*', 'better-sqlite3', 'kafkajs', 'mongoose', 'telegraf', '@subtrack/ports', '@subtrack/sqlite'] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            'node:*',
+            '@nestjs/*',
+            'better-sqlite3',
+            'kafkajs',
+            'mongoose',
+            'telegraf',
+            '@subtrack/ports',
+            '@subtrack/sqlite',
+          ],
+        },
+      ],
     },
   },
   {

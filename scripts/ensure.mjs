@@ -16,7 +16,8 @@ const run = (cmd) => execSync(cmd, { cwd: root, stdio: 'inherit', env });
 
 const lock = path.join(root, 'package-lock.json');
 const stamp = path.join(root, 'node_modules', '.package-lock.json');
-const stale = !fs.existsSync(stamp) || (fs.existsSync(lock) && fs.statSync(lock).mtimeMs > fs.statSync(stamp).mtimeMs);
+const stale =
+  !fs.existsSync(stamp) || (fs.existsSync(lock) && fs.statSync(lock).mtimeMs > fs.statSync(stamp).mtimeMs);
 if (stale) {
   run(fs.existsSync(lock) ? 'npm ci --no-fund --no-audit' : 'npm install --no-fund --no-audit');
 }

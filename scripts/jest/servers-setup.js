@@ -8,11 +8,15 @@ const script = path.join(__dirname, '..', 'servers', 'all.sh');
 
 module.exports = async () => {
   if (process.env.KAFKA_BROKERS && process.env.MONGO_URL) return;
-  const out = execFileSync('bash', [script, 'start'], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  const out = execFileSync('bash', [script, 'start'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+  });
   for (const line of out.split('\n')) {
     const m = /^(KAFKA_BROKERS|MONGO_URL)=(.+)$/.exec(line.trim());
     if (m) process.env[m[1]] = m[2];
   }
-  if (!process.env.KAFKA_BROKERS || !process.env.MONGO_URL) throw new Error(`servers did not report their addresses:\n${out}`);
+  if (!process.env.KAFKA_BROKERS || !process.env.MONGO_URL)
+    throw new Error(`servers did not report their addresses:\n${out}`);
   globalThis.__SUBTRACK_SERVERS_STARTED__ = true;
 };

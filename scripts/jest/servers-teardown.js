@@ -4,5 +4,7 @@ const path = require('node:path');
 
 module.exports = async () => {
   if (!globalThis.__SUBTRACK_SERVERS_STARTED__ || process.env.KEEP_SERVERS === '1') return;
-  execFileSync('bash', [path.join(__dirname, '..', 'servers', 'all.sh'), 'stop'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('bash', [path.join(__dirname, '..', 'servers', 'all.sh'), 'stop'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 };

@@ -21,8 +21,13 @@ function commandDoc(cmd, db) {
   const dbLen = Buffer.alloc(4);
   dbLen.writeInt32LE(dbBytes.length);
   const body = Buffer.concat([
-    Buffer.from([0x10]), cstring(cmd), one,
-    Buffer.from([0x02]), cstring('$db'), dbLen, dbBytes,
+    Buffer.from([0x10]),
+    cstring(cmd),
+    one,
+    Buffer.from([0x02]),
+    cstring('$db'),
+    dbLen,
+    dbBytes,
     Buffer.from([0x00]),
   ]);
   const size = Buffer.alloc(4);
@@ -53,22 +58,55 @@ function decodeTop(buf, start) {
     const name = buf.toString('utf8', i, nameEnd);
     i = nameEnd + 1;
     switch (type) {
-      case 0x01: out[name] = buf.readDoubleLE(i); i += 8; break;
-      case 0x02: case 0x0d: case 0x0e: {
+      case 0x01:
+        out[name] = buf.readDoubleLE(i);
+        i += 8;
+        break;
+      case 0x02:
+      case 0x0d:
+      case 0x0e: {
         const l = buf.readInt32LE(i);
         out[name] = buf.toString('utf8', i + 4, i + 4 + l - 1);
         i += 4 + l;
         break;
       }
-      case 0x03: case 0x04: { const l = buf.readInt32LE(i); i += l; break; }
-      case 0x05: { const l = buf.readInt32LE(i); i += 4 + 1 + l; break; }
-      case 0x06: case 0x0a: case 0x7f: case 0xff: break;
-      case 0x07: i += 12; break;
-      case 0x08: out[name] = buf[i] === 1; i += 1; break;
-      case 0x09: case 0x11: case 0x12: i += 8; break;
-      case 0x10: out[name] = buf.readInt32LE(i); i += 4; break;
-      case 0x13: i += 16; break;
-      default: throw new Error(`unsupported BSON type 0x${type.toString(16)} in reply`);
+      case 0x03:
+      case 0x04: {
+        const l = buf.readInt32LE(i);
+        i += l;
+        break;
+      }
+      case 0x05: {
+        const l = buf.readInt32LE(i);
+        i += 4 + 1 + l;
+        break;
+      }
+      case 0x06:
+      case 0x0a:
+      case 0x7f:
+      case 0xff:
+        break;
+      case 0x07:
+        i += 12;
+        break;
+      case 0x08:
+        out[name] = buf[i] === 1;
+        i += 1;
+        break;
+      case 0x09:
+      case 0x11:
+      case 0x12:
+        i += 8;
+        break;
+      case 0x10:
+        out[name] = buf.readInt32LE(i);
+        i += 4;
+        break;
+      case 0x13:
+        i += 16;
+        break;
+      default:
+        throw new Error(`unsupported BSON type 0x${type.toString(16)} in reply`);
     }
   }
   return out;
@@ -82,7 +120,10 @@ function send(cmd, requestId) {
       sock.destroy();
       reject(new Error(`${cmd}: timeout after ${timeoutMs}ms`));
     }, timeoutMs);
-    sock.on('error', (e) => { clearTimeout(timer); reject(e); });
+    sock.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
     sock.on('connect', () => sock.write(opMsg(requestId, commandDoc(cmd, 'admin'))));
     sock.on('data', (d) => {
       chunks = Buffer.concat([chunks, d]);

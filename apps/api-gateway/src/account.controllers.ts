@@ -10,7 +10,8 @@ import { ADMIN_TOKEN, CLOCK, type Clock } from '@subtrack/config';
 function checkAdmin(expected: string, given: string | undefined): void {
   const a = Buffer.from(expected);
   const b = Buffer.from(given ?? '');
-  if (a.length !== b.length || !timingSafeEqual(a, b)) throw new ApiError(401, 'admin', 'missing or wrong X-Admin-Token header');
+  if (a.length !== b.length || !timingSafeEqual(a, b))
+    throw new ApiError(401, 'admin', 'missing or wrong X-Admin-Token header');
 }
 
 /** The canonical IANA name, so that "europe/moscow" is stored as "Europe/Moscow". */
@@ -35,7 +36,13 @@ export class AdminController {
     const body = asBody(raw);
     const name = bodyString(body, 'name', { required: true, max: 200 })!;
     const timezone = timezoneParam(bodyString(body, 'timezone'));
-    const account = await this.catalog.createAccount({ name, timezone, keyHash: '', postbacks: {}, created: this.now() });
+    const account = await this.catalog.createAccount({
+      name,
+      timezone,
+      keyHash: '',
+      postbacks: {},
+      created: this.now(),
+    });
     const { key, hash } = newApiKey(account.id);
     await this.catalog.updateAccount({ ...account, keyHash: hash });
     return { status: 'ok', data: { id: account.id, api_key: key } };

@@ -2,7 +2,8 @@ import { type ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter 
 import type { Response } from 'express';
 
 /** Stable, short error codes of the API's error envelope. */
-export type ErrorCode = 'key' | 'param' | 'notfound' | 'limit' | 'func' | 'db' | 'admin' | 'telegram' | 'conflict';
+export type ErrorCode =
+  'key' | 'param' | 'notfound' | 'limit' | 'func' | 'db' | 'admin' | 'telegram' | 'conflict';
 
 /** An error the client can act on: `{"status":"error","error":code,"message":...}` with an HTTP status. */
 export class ApiError extends Error {
@@ -15,7 +16,8 @@ export class ApiError extends Error {
   }
 }
 
-export const badParam = (name: string, problem: string): ApiError => new ApiError(400, 'param', `${name}: ${problem}`);
+export const badParam = (name: string, problem: string): ApiError =>
+  new ApiError(400, 'param', `${name}: ${problem}`);
 
 /** Every failure leaves in the one envelope; unexpected ones are logged and answered as 500. */
 @Catch()

@@ -1,7 +1,14 @@
 import { Controller, Get, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { CONFIG, type Config } from '@subtrack/config';
-import { CATALOG_STORE, LEAD_STORE, STATS_STORE, type CatalogStore, type LeadStore, type StatsStore } from '@subtrack/ports';
+import {
+  CATALOG_STORE,
+  LEAD_STORE,
+  STATS_STORE,
+  type CatalogStore,
+  type LeadStore,
+  type StatsStore,
+} from '@subtrack/ports';
 import { TelegramClients } from '@subtrack/telegram';
 import { AccountController, AdminController } from './account.controllers';
 import { ApiErrorFilter } from './api-error';
@@ -29,10 +36,15 @@ export class MetaController {
   controllers: [AdminController, AccountController, SetupController, DataController, MetaController],
   providers: [
     { provide: APP_FILTER, useClass: ApiErrorFilter },
-    { provide: TelegramClients, useFactory: (config: Config) => new TelegramClients(config.TELEGRAM_API_ROOT), inject: [CONFIG] },
+    {
+      provide: TelegramClients,
+      useFactory: (config: Config) => new TelegramClients(config.TELEGRAM_API_ROOT),
+      inject: [CONFIG],
+    },
     {
       provide: StatsQuery,
-      useFactory: (catalog: CatalogStore, leads: LeadStore, stats: StatsStore, clock: Clock) => new StatsQuery(catalog, leads, stats, clock),
+      useFactory: (catalog: CatalogStore, leads: LeadStore, stats: StatsStore, clock: Clock) =>
+        new StatsQuery(catalog, leads, stats, clock),
       inject: [CATALOG_STORE, LEAD_STORE, STATS_STORE, CLOCK],
     },
   ],

@@ -20,7 +20,11 @@ function keyFrom(query: Query, authorization: string | undefined): string | unde
 }
 
 /** Resolves the account of an API key (query `id` or `Authorization: Bearer`), or fails with 401. */
-export async function authenticate(catalog: CatalogStore, query: Query, authorization: string | undefined): Promise<Account> {
+export async function authenticate(
+  catalog: CatalogStore,
+  query: Query,
+  authorization: string | undefined,
+): Promise<Account> {
   const key = keyFrom(query, authorization);
   if (!key) throw new ApiError(401, 'key', 'API key required: pass ?id=<key> or Authorization: Bearer <key>');
   const match = /^(\d+)-(.+)$/.exec(key);
@@ -28,6 +32,7 @@ export async function authenticate(catalog: CatalogStore, query: Query, authoriz
   if (!account || !match) throw new ApiError(401, 'key', 'invalid API key');
   const given = Buffer.from(hashSecret(match[2]!), 'hex');
   const stored = Buffer.from(account.keyHash, 'hex');
-  if (given.length !== stored.length || !timingSafeEqual(given, stored)) throw new ApiError(401, 'key', 'invalid API key');
+  if (given.length !== stored.length || !timingSafeEqual(given, stored))
+    throw new ApiError(401, 'key', 'invalid API key');
   return account;
 }

@@ -18,18 +18,30 @@ export class DataController {
   private leadFilters(q: Q) {
     const campaign = intParam(q, 'campaign', 1);
     const status = statusParam(q);
-    return { ...(campaign !== undefined ? { campaign } : {}), ...(status !== undefined ? { status } : {}), ...rangeParams(q) };
+    return {
+      ...(campaign !== undefined ? { campaign } : {}),
+      ...(status !== undefined ? { status } : {}),
+      ...rangeParams(q),
+    };
   }
 
   @Get('leads/list.json')
   async leadsList(@Query() q: Q, @Headers('authorization') header?: string) {
     const account = await authenticate(this.catalog, q, header);
-    const page = await this.leads.listLeads({ account: account.id, ...this.leadFilters(q), ...pageParams(q) });
+    const page = await this.leads.listLeads({
+      account: account.id,
+      ...this.leadFilters(q),
+      ...pageParams(q),
+    });
     return { status: 'ok', data: page.rows.map((l) => presentLead(l, account.timezone)), total: page.total };
   }
 
   @Get('leads/export.csv')
-  async leadsExport(@Query() q: Q, @Res() res: Response, @Headers('authorization') header?: string): Promise<void> {
+  async leadsExport(
+    @Query() q: Q,
+    @Res() res: Response,
+    @Headers('authorization') header?: string,
+  ): Promise<void> {
     const account = await authenticate(this.catalog, q, header);
     const filters = this.leadFilters(q);
     res.status(200).setHeader('Content-Type', 'text/csv; charset=utf-8');
@@ -56,7 +68,11 @@ export class DataController {
       ...rangeParams(q),
       ...pageParams(q),
     });
-    return { status: 'ok', data: page.rows.map((e) => presentJournal(e, account.timezone)), total: page.total };
+    return {
+      status: 'ok',
+      data: page.rows.map((e) => presentJournal(e, account.timezone)),
+      total: page.total,
+    };
   }
 
   private async statsScope(q: Q, header: string | undefined) {

@@ -7,12 +7,22 @@ const q = (name: string, description: string, schema: object = { type: 'integer'
   description,
   schema,
 });
-const page = [q('limit', 'Page size (default 50, max 200)', { type: 'integer', minimum: 1, maximum: 200 }), q('offset', 'Pagination offset', { type: 'integer', minimum: 0 })];
-const range = [q('from', 'Start of range, Unix seconds, inclusive'), q('to', 'End of range, Unix seconds, inclusive')];
+const page = [
+  q('limit', 'Page size (default 50, max 200)', { type: 'integer', minimum: 1, maximum: 200 }),
+  q('offset', 'Pagination offset', { type: 'integer', minimum: 0 }),
+];
+const range = [
+  q('from', 'Start of range, Unix seconds, inclusive'),
+  q('to', 'End of range, Unix seconds, inclusive'),
+];
 const ok = (data: object, extra: object = {}) => ({
   '200': {
     description: 'ok',
-    content: { 'application/json': { schema: { type: 'object', properties: { status: { const: 'ok' }, data, ...extra } } } },
+    content: {
+      'application/json': {
+        schema: { type: 'object', properties: { status: { const: 'ok' }, data, ...extra } },
+      },
+    },
   },
   default: { $ref: '#/components/responses/Error' },
 });
@@ -25,7 +35,8 @@ const int = { type: 'integer' };
 const str = { type: 'string' };
 const postbacks = {
   type: 'object',
-  description: 'URL templates keyed by status name; macros {click} {status} {campaign} {user} {lead} {subscriber} {username} {chat} {time}',
+  description:
+    'URL templates keyed by status name; macros {click} {status} {campaign} {user} {lead} {subscriber} {username} {chat} {time}',
   properties: Object.fromEntries(['wait', 'hold', 'approve', 'cancel', 'trash'].map((s) => [s, str])),
 };
 
@@ -46,7 +57,13 @@ export const OPENAPI = {
           'application/json': {
             schema: {
               type: 'object',
-              properties: { status: { const: 'error' }, error: { enum: ['key', 'param', 'notfound', 'limit', 'func', 'db', 'admin', 'telegram', 'conflict'] }, message: str },
+              properties: {
+                status: { const: 'error' },
+                error: {
+                  enum: ['key', 'param', 'notfound', 'limit', 'func', 'db', 'admin', 'telegram', 'conflict'],
+                },
+                message: str,
+              },
             },
           },
         },
@@ -57,13 +74,28 @@ export const OPENAPI = {
     '/api/leads/list.json': {
       get: {
         summary: 'Leads, newest first (by start time)',
-        parameters: [q('campaign', 'Campaign id'), q('status', 'Lead status 0-4', { type: 'integer', minimum: 0, maximum: 4 }), ...range, ...page],
+        parameters: [
+          q('campaign', 'Campaign id'),
+          q('status', 'Lead status 0-4', { type: 'integer', minimum: 0, maximum: 4 }),
+          ...range,
+          ...page,
+        ],
         responses: ok(
           {
             type: 'array',
             items: {
               type: 'object',
-              properties: { id: int, campaign: int, subscriber: int, username: str, click: str, status: int, start_time: str, join_time: str, updated: str },
+              properties: {
+                id: int,
+                campaign: int,
+                subscriber: int,
+                username: str,
+                click: str,
+                status: int,
+                start_time: str,
+                join_time: str,
+                updated: str,
+              },
             },
           },
           { total: int },
@@ -71,14 +103,32 @@ export const OPENAPI = {
       },
     },
     '/api/leads/export.csv': {
-      get: { summary: 'All leads matching the list filters, as CSV', parameters: [q('campaign', 'Campaign id'), q('status', 'Lead status'), ...range], responses: { '200': { description: 'text/csv' } } },
+      get: {
+        summary: 'All leads matching the list filters, as CSV',
+        parameters: [q('campaign', 'Campaign id'), q('status', 'Lead status'), ...range],
+        responses: { '200': { description: 'text/csv' } },
+      },
     },
     '/api/journal/list.json': {
       get: {
         summary: 'Chat join/leave journal, newest first',
-        parameters: [q('bot', 'Bot id'), q('chat', 'Telegram chat id'), q('action', 'request|approve|join|leave|ban', { enum: ['request', 'approve', 'join', 'leave', 'ban'] }), ...range, ...page],
+        parameters: [
+          q('bot', 'Bot id'),
+          q('chat', 'Telegram chat id'),
+          q('action', 'request|approve|join|leave|ban', {
+            enum: ['request', 'approve', 'join', 'leave', 'ban'],
+          }),
+          ...range,
+          ...page,
+        ],
         responses: ok(
-          { type: 'array', items: { type: 'object', properties: { id: int, subscriber: int, username: str, action: str, paid: int, time: str } } },
+          {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: { id: int, subscriber: int, username: str, action: str, paid: int, time: str },
+            },
+          },
           { total: int },
         ),
       },
@@ -87,43 +137,112 @@ export const OPENAPI = {
       get: {
         summary: 'Counters over a range',
         parameters: [q('campaign', 'Campaign id'), ...range],
-        responses: ok({ type: 'object', properties: { ...Object.fromEntries(counters.map((c) => [c, int])), cr: { type: 'number' }, organic_joins: int, organic_leaves: int } }),
+        responses: ok({
+          type: 'object',
+          properties: {
+            ...Object.fromEntries(counters.map((c) => [c, int])),
+            cr: { type: 'number' },
+            organic_joins: int,
+            organic_leaves: int,
+          },
+        }),
       },
     },
     '/api/stats/series.json': {
       get: {
         summary: 'Per-day counters (default: the last 30 days)',
         parameters: [q('campaign', 'Campaign id'), ...range],
-        responses: ok({ type: 'array', items: { type: 'object', properties: { date: str, starts: int, confirms: int, cancels: int, trashes: int, organic: int } } }),
+        responses: ok({
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: { date: str, starts: int, confirms: int, cancels: int, trashes: int, organic: int },
+          },
+        }),
       },
     },
     '/api/admin/accounts/add.json': {
-      post: { summary: 'Create an account', security: [{ admin: [] }], requestBody: json({ name: str, timezone: str }, ['name']), responses: ok({ type: 'object', properties: { id: int, api_key: str } }) },
+      post: {
+        summary: 'Create an account',
+        security: [{ admin: [] }],
+        requestBody: json({ name: str, timezone: str }, ['name']),
+        responses: ok({ type: 'object', properties: { id: int, api_key: str } }),
+      },
     },
     '/api/admin/accounts/rotate.json': {
-      post: { summary: "Replace an account's API key", security: [{ admin: [] }], requestBody: json({ account: int }, ['account']), responses: ok({ type: 'object', properties: { id: int, api_key: str } }) },
+      post: {
+        summary: "Replace an account's API key",
+        security: [{ admin: [] }],
+        requestBody: json({ account: int }, ['account']),
+        responses: ok({ type: 'object', properties: { id: int, api_key: str } }),
+      },
     },
-    '/api/account/rotate.json': { post: { summary: 'Replace the calling API key', responses: ok({ type: 'object', properties: { id: int, api_key: str } }) } },
+    '/api/account/rotate.json': {
+      post: {
+        summary: 'Replace the calling API key',
+        responses: ok({ type: 'object', properties: { id: int, api_key: str } }),
+      },
+    },
     '/api/bots/add.json': {
-      post: { summary: 'Register a bot by token (checked with getMe)', requestBody: json({ token: str }, ['token']), responses: ok({ type: 'object', properties: { id: int, username: str, webhook: str } }) },
+      post: {
+        summary: 'Register a bot by token (checked with getMe)',
+        requestBody: json({ token: str }, ['token']),
+        responses: ok({ type: 'object', properties: { id: int, username: str, webhook: str } }),
+      },
     },
     '/api/bots/list.json': { get: { summary: 'Bots of the account', responses: ok({ type: 'array' }) } },
-    '/api/chats/list.json': { get: { summary: 'Chats where the bot is an administrator', parameters: [q('bot', 'Bot id')], responses: ok({ type: 'array' }) } },
+    '/api/chats/list.json': {
+      get: {
+        summary: 'Chats where the bot is an administrator',
+        parameters: [q('bot', 'Bot id')],
+        responses: ok({ type: 'array' }),
+      },
+    },
     '/api/campaigns/add.json': {
       post: {
         summary: 'Create a campaign',
         requestBody: json(
-          { name: str, bot: int, chat: int, join_mode: { enum: ['request', 'direct'] }, welcome: str, postbacks, method: { enum: ['GET', 'POST'] }, body: str, unsub_window: int, default: { type: 'boolean' } },
+          {
+            name: str,
+            bot: int,
+            chat: int,
+            join_mode: { enum: ['request', 'direct'] },
+            welcome: str,
+            postbacks,
+            method: { enum: ['GET', 'POST'] },
+            body: str,
+            unsub_window: int,
+            default: { type: 'boolean' },
+          },
           ['name', 'bot', 'chat', 'join_mode'],
         ),
         responses: ok({ type: 'object', properties: { id: int, code: str, link: str } }),
       },
     },
-    '/api/campaigns/edit.json': { post: { summary: 'Change a campaign (id + any field of add)', requestBody: json({ id: int }, ['id']), responses: ok({ type: 'object' }) } },
-    '/api/campaigns/list.json': { get: { summary: 'Campaigns of the account', responses: ok({ type: 'array' }) } },
-    '/api/postbacks/global.json': { post: { summary: 'Account-wide postback templates', requestBody: json({ postbacks }, ['postbacks']), responses: ok({ type: 'object' }) } },
+    '/api/campaigns/edit.json': {
+      post: {
+        summary: 'Change a campaign (id + any field of add)',
+        requestBody: json({ id: int }, ['id']),
+        responses: ok({ type: 'object' }),
+      },
+    },
+    '/api/campaigns/list.json': {
+      get: { summary: 'Campaigns of the account', responses: ok({ type: 'array' }) },
+    },
+    '/api/postbacks/global.json': {
+      post: {
+        summary: 'Account-wide postback templates',
+        requestBody: json({ postbacks }, ['postbacks']),
+        responses: ok({ type: 'object' }),
+      },
+    },
     '/telegram/webhook/{botId}': {
-      post: { summary: 'Telegram webhook (X-Telegram-Bot-Api-Secret-Token required)', security: [], parameters: [{ name: 'botId', in: 'path', required: true, schema: int }], responses: { '200': { description: 'accepted' } } },
+      post: {
+        summary: 'Telegram webhook (X-Telegram-Bot-Api-Secret-Token required)',
+        security: [],
+        parameters: [{ name: 'botId', in: 'path', required: true, schema: int }],
+        responses: { '200': { description: 'accepted' } },
+      },
     },
   },
 };

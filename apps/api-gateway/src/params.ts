@@ -18,7 +18,8 @@ export function intParam(q: Query, name: string, min = -MAX_SAFE, max = MAX_SAFE
   if (raw === undefined || raw === '') return undefined;
   if (!/^-?\d+$/.test(raw)) throw badParam(name, `must be an integer, got "${raw}"`);
   const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n < min || n > max) throw badParam(name, `must be between ${min} and ${max}`);
+  if (!Number.isSafeInteger(n) || n < min || n > max)
+    throw badParam(name, `must be between ${min} and ${max}`);
   return n;
 }
 
@@ -29,7 +30,8 @@ export function pageParams(q: Query): { limit: number; offset: number } {
 export function rangeParams(q: Query): { from?: number; to?: number } {
   const from = intParam(q, 'from', 0);
   const to = intParam(q, 'to', 0);
-  if (from !== undefined && to !== undefined && from > to) throw badParam('from', `must not be after to (${from} > ${to})`);
+  if (from !== undefined && to !== undefined && from > to)
+    throw badParam('from', `must not be after to (${from} > ${to})`);
   return { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) };
 }
 
@@ -40,7 +42,8 @@ export function statusParam(q: Query): LeadStatus | undefined {
 export function actionParam(q: Query): JournalAction | undefined {
   const raw = single(q, 'action');
   if (raw === undefined || raw === '') return undefined;
-  if (!(JOURNAL_ACTIONS as readonly string[]).includes(raw)) throw badParam('action', `must be one of ${JOURNAL_ACTIONS.join(', ')}`);
+  if (!(JOURNAL_ACTIONS as readonly string[]).includes(raw))
+    throw badParam('action', `must be one of ${JOURNAL_ACTIONS.join(', ')}`);
   return raw as JournalAction;
 }
 
@@ -48,11 +51,16 @@ export function actionParam(q: Query): JournalAction | undefined {
 export type Body = Record<string, unknown>;
 
 export function asBody(raw: unknown): Body {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw badParam('body', 'must be a JSON object');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw badParam('body', 'must be a JSON object');
   return raw as Body;
 }
 
-export function bodyString(b: Body, name: string, opts: { required?: boolean; max?: number } = {}): string | undefined {
+export function bodyString(
+  b: Body,
+  name: string,
+  opts: { required?: boolean; max?: number } = {},
+): string | undefined {
   const v = b[name];
   if (v === undefined || v === null) {
     if (opts.required) throw badParam(name, 'is required');
@@ -60,11 +68,16 @@ export function bodyString(b: Body, name: string, opts: { required?: boolean; ma
   }
   if (typeof v !== 'string') throw badParam(name, 'must be a string');
   if (opts.required && v.trim() === '') throw badParam(name, 'must not be empty');
-  if (opts.max !== undefined && v.length > opts.max) throw badParam(name, `must be at most ${opts.max} characters`);
+  if (opts.max !== undefined && v.length > opts.max)
+    throw badParam(name, `must be at most ${opts.max} characters`);
   return v;
 }
 
-export function bodyInt(b: Body, name: string, opts: { required?: boolean; min?: number; max?: number } = {}): number | undefined {
+export function bodyInt(
+  b: Body,
+  name: string,
+  opts: { required?: boolean; min?: number; max?: number } = {},
+): number | undefined {
   let v = b[name];
   if (v === undefined || v === null) {
     if (opts.required) throw badParam(name, 'is required');

@@ -16,7 +16,17 @@ export function presentLead(l: StoredLead, tz: string) {
   };
 }
 
-export const LEAD_CSV_COLUMNS = ['id', 'campaign', 'subscriber', 'username', 'click', 'status', 'start_time', 'join_time', 'updated'] as const;
+export const LEAD_CSV_COLUMNS = [
+  'id',
+  'campaign',
+  'subscriber',
+  'username',
+  'click',
+  'status',
+  'start_time',
+  'join_time',
+  'updated',
+] as const;
 
 const csvCell = (v: string | number): string => {
   const s = String(v);
@@ -39,7 +49,8 @@ export function presentJournal(e: JournalEntry, tz: string) {
   };
 }
 
-export const campaignLink = (botUsername: string, code: string): string => `https://t.me/${botUsername}?start=${code}-{click}`;
+export const campaignLink = (botUsername: string, code: string): string =>
+  `https://t.me/${botUsername}?start=${code}-{click}`;
 
 export function presentCampaign(c: Campaign, botUsername: string) {
   return {

@@ -2,7 +2,14 @@ import { Body, Controller, Get, Headers, HttpCode, Inject, Logger, Post, Query }
 import { CONFIG, type Config } from '@subtrack/config';
 import { LEAD_STATUS_NAMES, type LeadStatusName } from '@subtrack/contracts';
 import { ALLOWED_UPDATES, TelegramClients } from '@subtrack/telegram';
-import { CATALOG_STORE, type Account, type Bot, type CatalogStore, type Campaign, type PostbackTemplates } from '@subtrack/ports';
+import {
+  CATALOG_STORE,
+  type Account,
+  type Bot,
+  type CatalogStore,
+  type Campaign,
+  type PostbackTemplates,
+} from '@subtrack/ports';
 import { randomBytes } from 'node:crypto';
 import { ApiError, badParam } from './api-error';
 import { authenticate } from './auth';
@@ -17,14 +24,16 @@ function newCode(): string {
 }
 
 function postbacksParam(raw: unknown, name = 'postbacks'): PostbackTemplates {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw badParam(name, 'must be an object keyed by status name');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw badParam(name, 'must be an object keyed by status name');
   const out: PostbackTemplates = {};
   for (const [status, url] of Object.entries(raw as Record<string, unknown>)) {
     if (!(LEAD_STATUS_NAMES as readonly string[]).includes(status)) {
       throw badParam(`${name}.${status}`, `unknown status, use ${LEAD_STATUS_NAMES.join(', ')}`);
     }
     if (url === '' || url === null) continue;
-    if (typeof url !== 'string' || !/^https?:\/\/[^\s]+$/i.test(url)) throw badParam(`${name}.${status}`, 'must be an http(s) URL template');
+    if (typeof url !== 'string' || !/^https?:\/\/[^\s]+$/i.test(url))
+      throw badParam(`${name}.${status}`, 'must be an http(s) URL template');
     out[status as LeadStatusName] = url;
   }
   return out;
@@ -47,7 +56,8 @@ export class SetupController {
 
   private async ownBot(account: Account, id: number, name = 'bot'): Promise<Bot> {
     const bot = await this.catalog.getBot(id);
-    if (!bot || bot.account !== account.id) throw new ApiError(404, 'notfound', `${name}: bot ${id} not found`);
+    if (!bot || bot.account !== account.id)
+      throw new ApiError(404, 'notfound', `${name}: bot ${id} not found`);
     return bot;
   }
 
@@ -56,7 +66,8 @@ export class SetupController {
   async addBot(@Query() q: Q, @Body() raw: unknown, @Headers('authorization') header?: string) {
     const account = await this.auth(q, header);
     const token = bodyString(asBody(raw), 'token', { required: true })!.trim();
-    if (!/^\d+:[A-Za-z0-9_-]{20,}$/.test(token)) throw badParam('token', 'is not a Telegram bot token (<id>:<secret>)');
+    if (!/^\d+:[A-Za-z0-9_-]{20,}$/.test(token))
+      throw badParam('token', 'is not a Telegram bot token (<id>:<secret>)');
     const api = this.telegram.for(token);
     let me: { id: number; username?: string };
     try {
@@ -65,7 +76,8 @@ export class SetupController {
       throw new ApiError(400, 'telegram', `token: Telegram rejected it (${(err as Error).message})`);
     }
     const existing = await this.catalog.getBot(me.id);
-    if (existing && existing.account !== account.id) throw new ApiError(409, 'conflict', `bot ${me.id} belongs to another account`);
+    if (existing && existing.account !== account.id)
+      throw new ApiError(409, 'conflict', `bot ${me.id} belongs to another account`);
     const bot: Bot = {
       id: me.id,
       account: account.id,
@@ -100,11 +112,13 @@ export class SetupController {
   async listChats(@Query() q: Q, @Headers('authorization') header?: string) {
     const account = await this.auth(q, header);
     const botId = intParam(q, 'bot', 1);
-    const bots = botId !== undefined ? [await this.ownBot(account, botId)] : await this.catalog.listBots(account.id);
+    const bots =
+      botId !== undefined ? [await this.ownBot(account, botId)] : await this.catalog.listBots(account.id);
     const rows = [];
     for (const bot of bots) {
       for (const c of await this.catalog.listChats(bot.id)) {
-        if (c.active && c.admin) rows.push({ id: c.id, bot: c.bot, title: c.title, type: c.type, username: c.username });
+        if (c.active && c.admin)
+          rows.push({ id: c.id, bot: c.bot, title: c.title, type: c.type, username: c.username });
       }
     }
     return { status: 'ok', data: rows };
@@ -119,13 +133,20 @@ export class SetupController {
     const bot = await this.ownBot(account, botId);
     if (creating || body['bot'] !== undefined || body['chat'] !== undefined) {
       const chat = await this.catalog.getChat(bot.id, chatId);
-      if (!chat || !chat.active || !chat.admin) throw badParam('chat', `bot ${bot.id} is not an administrator of chat ${chatId}`);
+      if (!chat || !chat.active || !chat.admin)
+        throw badParam('chat', `bot ${bot.id} is not an administrator of chat ${chatId}`);
     }
     const joinMode = bodyString(body, 'join_mode', { required: creating }) ?? base!.joinMode;
-    if (joinMode !== 'request' && joinMode !== 'direct') throw badParam('join_mode', 'must be "request" or "direct"');
+    if (joinMode !== 'request' && joinMode !== 'direct')
+      throw badParam('join_mode', 'must be "request" or "direct"');
     const method = (bodyString(body, 'method') ?? base?.method ?? 'GET').toUpperCase();
     if (method !== 'GET' && method !== 'POST') throw badParam('method', 'must be GET or POST');
-    const postbacks = body['postbacks'] === undefined ? (base?.postbacks ?? null) : body['postbacks'] === null ? null : postbacksParam(body['postbacks']);
+    const postbacks =
+      body['postbacks'] === undefined
+        ? (base?.postbacks ?? null)
+        : body['postbacks'] === null
+          ? null
+          : postbacksParam(body['postbacks']);
     return {
       name: name!,
       bot: bot.id,
@@ -152,7 +173,12 @@ export class SetupController {
         if (attempt > 10) throw new ApiError(500, 'db', 'could not allocate a campaign code');
         continue;
       }
-      const campaign = await this.catalog.createCampaign({ ...fields, account: account.id, code, created: this.now() });
+      const campaign = await this.catalog.createCampaign({
+        ...fields,
+        account: account.id,
+        code,
+        created: this.now(),
+      });
       const shown = presentCampaign(campaign, botUsername);
       return { status: 'ok', data: { id: campaign.id, code: campaign.code, link: shown.link } };
     }
@@ -165,7 +191,8 @@ export class SetupController {
     const body = asBody(raw);
     const id = bodyInt(body, 'id', { required: true, min: 1 })!;
     const current = await this.catalog.getCampaign(id);
-    if (!current || current.account !== account.id) throw new ApiError(404, 'notfound', `id: campaign ${id} not found`);
+    if (!current || current.account !== account.id)
+      throw new ApiError(404, 'notfound', `id: campaign ${id} not found`);
     const { botUsername, ...fields } = await this.campaignFields(account, body, current);
     const updated: Campaign = { ...current, ...fields };
     await this.catalog.updateCampaign(updated);

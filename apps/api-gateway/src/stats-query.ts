@@ -47,7 +47,12 @@ export class StatsQuery {
 
   private async live(account: number, f: { campaign?: number; chat?: number }, from: number, to: number) {
     const [leads, organic] = await Promise.all([
-      this.leads.countFirstEntries({ account, ...(f.campaign !== undefined ? { campaign: f.campaign } : {}), from, to }),
+      this.leads.countFirstEntries({
+        account,
+        ...(f.campaign !== undefined ? { campaign: f.campaign } : {}),
+        from,
+        to,
+      }),
       this.leads.countOrganic({ account, ...(f.chat !== undefined ? { chat: f.chat } : {}), from, to }),
     ]);
     return { leads, organic };
@@ -89,7 +94,8 @@ export class StatsQuery {
     const to = scope.to ?? now;
     const from = scope.from ?? dayStart(shiftDays(localDay(to, tz), -(DEFAULT_SERIES_DAYS - 1)), tz);
     const span = daysBetween(localDay(from, tz), localDay(to, tz)) + 1;
-    if (span > MAX_SERIES_DAYS) throw badParam('from', `a series covers at most ${MAX_SERIES_DAYS} days, this range has ${span}`);
+    if (span > MAX_SERIES_DAYS)
+      throw badParam('from', `a series covers at most ${MAX_SERIES_DAYS} days, this range has ${span}`);
 
     const slices = daySlices(from, to, tz);
     const f = await this.filters(scope);
@@ -100,13 +106,27 @@ export class StatsQuery {
     let leadsByDay = new Map<string, LeadCounters>();
     let organicByDay = new Map<string, OrganicCounters>();
     if (fromRollups.length > 0) {
-      const rollupScope = { account: scope.account.id, ...f, fromDay: fromRollups[0]!.day, toDay: fromRollups[fromRollups.length - 1]!.day };
-      [leadsByDay, organicByDay] = await Promise.all([this.stats.leadRollups(rollupScope), this.stats.organicRollups(rollupScope)]);
+      const rollupScope = {
+        account: scope.account.id,
+        ...f,
+        fromDay: fromRollups[0]!.day,
+        toDay: fromRollups[fromRollups.length - 1]!.day,
+      };
+      [leadsByDay, organicByDay] = await Promise.all([
+        this.stats.leadRollups(rollupScope),
+        this.stats.organicRollups(rollupScope),
+      ]);
     }
     const points: SeriesPoint[] = [];
     for (const s of slices) {
       if (s.whole && s.day !== today) {
-        points.push(seriesPoint(s.day, leadsByDay.get(s.day) ?? emptyLeadCounters(), organicByDay.get(s.day) ?? emptyOrganicCounters()));
+        points.push(
+          seriesPoint(
+            s.day,
+            leadsByDay.get(s.day) ?? emptyLeadCounters(),
+            organicByDay.get(s.day) ?? emptyOrganicCounters(),
+          ),
+        );
       } else {
         const counted = await this.live(scope.account.id, f, s.from, s.to);
         points.push(seriesPoint(s.day, counted.leads, counted.organic));

@@ -26,7 +26,8 @@ async function waitForHttp(url: string, timeoutMs: number, output: () => string)
       await fetch(url);
       return;
     } catch {
-      if (Date.now() > deadline) throw new Error(`${url} did not come up within ${timeoutMs} ms\n${output()}`);
+      if (Date.now() > deadline)
+        throw new Error(`${url} did not come up within ${timeoutMs} ms\n${output()}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
@@ -91,7 +92,13 @@ export async function startDistributedStack(): Promise<Stack> {
   };
 
   const stores = await openMongoStores(mongo.toString());
-  const log = await openKafkaLog({ brokers: brokers.split(','), clientId: 'e2e', prefix: env.KAFKA_TOPIC_PREFIX, partitions: 4, log: () => undefined });
+  const log = await openKafkaLog({
+    brokers: brokers.split(','),
+    clientId: 'e2e',
+    prefix: env.KAFKA_TOPIC_PREFIX,
+    partitions: 4,
+    log: () => undefined,
+  });
   await spawnAll();
   return {
     telegram,

@@ -423,20 +423,20 @@ export function describeLifecycle(title: string, start: () => Promise<Stack>, ti
     });
 
     it('rebuilds every projection from the event log with identical answers', async () => {
-    const routes: [string, Record<string, number>][] = [
-      ['/api/leads/list.json', {}],
-      ['/api/journal/list.json', {}],
-      ['/api/stats/summary.json', {}],
-      ['/api/stats/series.json', { from: utc(`${DAY1}T00:00:00`), to: NOW }],
-      ['/api/chats/list.json', {}],
-    ];
-    const answers = () => Promise.all(routes.map(([r, p]) => api.ok(r, p)));
-    const before = await answers();
-    await stack.replay();
-    expect(await answers()).toEqual(before);
-  });
+      const routes: [string, Record<string, number>][] = [
+        ['/api/leads/list.json', {}],
+        ['/api/journal/list.json', {}],
+        ['/api/stats/summary.json', {}],
+        ['/api/stats/series.json', { from: utc(`${DAY1}T00:00:00`), to: NOW }],
+        ['/api/chats/list.json', {}],
+      ];
+      const answers = () => Promise.all(routes.map(([r, p]) => api.ok(r, p)));
+      const before = await answers();
+      await stack.replay();
+      expect(await answers()).toEqual(before);
+    });
 
-  it('keeps everything across a restart on the same data dir', async () => {
+    it('keeps everything across a restart on the same data dir', async () => {
       const before = await Promise.all(
         [
           '/api/leads/list.json',

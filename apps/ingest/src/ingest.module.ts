@@ -1,6 +1,20 @@
-import { Inject, Injectable, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { CONFIG, type Config } from '@subtrack/config';
-import { CATALOG_STORE, EVENT_LOG, INGEST_STORE, type CatalogStore, type EventLog, type IngestStore } from '@subtrack/ports';
+import {
+  CATALOG_STORE,
+  EVENT_LOG,
+  INGEST_STORE,
+  type CatalogStore,
+  type EventLog,
+  type IngestStore,
+} from '@subtrack/ports';
 import { BotRegistry } from './bot-registry';
 import { PollingRunner } from './polling';
 import { TelegramClients } from '@subtrack/telegram';
@@ -25,7 +39,9 @@ export class IngestLifecycle implements OnApplicationBootstrap, OnApplicationShu
       this.polling = new PollingRunner(this.bots, this.telegram, this.ingestor, this.config.BOT_REFRESH_MS);
       await this.polling.start();
     }
-    this.logger.log(`receiving Telegram updates by ${this.config.TELEGRAM_MODE} from ${this.config.TELEGRAM_API_ROOT}`);
+    this.logger.log(
+      `receiving Telegram updates by ${this.config.TELEGRAM_MODE} from ${this.config.TELEGRAM_API_ROOT}`,
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -41,7 +57,11 @@ export class IngestLifecycle implements OnApplicationBootstrap, OnApplicationShu
       useFactory: (config: Config) => new TelegramClients(config.TELEGRAM_API_ROOT),
       inject: [CONFIG],
     },
-    { provide: BotRegistry, useFactory: (catalog: CatalogStore) => new BotRegistry(catalog), inject: [CATALOG_STORE] },
+    {
+      provide: BotRegistry,
+      useFactory: (catalog: CatalogStore) => new BotRegistry(catalog),
+      inject: [CATALOG_STORE],
+    },
     {
       provide: UpdateIngestor,
       useFactory: (catalog: CatalogStore, store: IngestStore, log: EventLog, telegram: TelegramClients) =>

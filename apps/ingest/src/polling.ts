@@ -25,7 +25,10 @@ export class PollingRunner {
 
   async start(): Promise<void> {
     await this.refresh();
-    this.refresher = setInterval(() => void this.refresh().catch((err) => this.logger.error(String(err))), this.refreshMs);
+    this.refresher = setInterval(
+      () => void this.refresh().catch((err) => this.logger.error(String(err))),
+      this.refreshMs,
+    );
   }
 
   /** Starts a loop for every bot that has none yet. */

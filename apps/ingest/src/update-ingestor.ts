@@ -1,6 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { Topics, type SubscriberStarted, type TelegramEvent } from '@subtrack/contracts';
-import { MalformedUpdateError, eventMeta, normalizeUpdate, parseStartPayload, type StartRequest } from '@subtrack/domain';
+import {
+  MalformedUpdateError,
+  eventMeta,
+  normalizeUpdate,
+  parseStartPayload,
+  type StartRequest,
+} from '@subtrack/domain';
 import type { Bot, Campaign, CatalogStore, EventLog, IngestStore } from '@subtrack/ports';
 import { Markup } from 'telegraf';
 import type { TelegramClients } from '@subtrack/telegram';
@@ -45,14 +51,25 @@ export class UpdateIngestor {
 
   private async setAside(bot: Bot, update: unknown, error: string): Promise<void> {
     const updateId =
-      typeof update === 'object' && update !== null && Number.isSafeInteger((update as { update_id?: unknown }).update_id)
-        ? ((update as { update_id: number }).update_id)
+      typeof update === 'object' &&
+      update !== null &&
+      Number.isSafeInteger((update as { update_id?: unknown }).update_id)
+        ? (update as { update_id: number }).update_id
         : null;
     this.logger.warn(`bot ${bot.id}: malformed update ${updateId ?? '(no update_id)'} set aside: ${error}`);
-    await this.store.deadLetter({ bot: bot.id, updateId, payload: JSON.stringify(update) ?? 'undefined', error, time: this.now() });
+    await this.store.deadLetter({
+      bot: bot.id,
+      updateId,
+      payload: JSON.stringify(update) ?? 'undefined',
+      error,
+      time: this.now(),
+    });
   }
 
-  private async campaignFor(bot: Bot, payload: string): Promise<{ campaign: Campaign; click: string } | null> {
+  private async campaignFor(
+    bot: Bot,
+    payload: string,
+  ): Promise<{ campaign: Campaign; click: string } | null> {
     const { code, click } = parseStartPayload(payload);
     const byCode = code ? await this.catalog.getCampaignByCode(code) : null;
     if (byCode && byCode.bot === bot.id) return { campaign: byCode, click };
@@ -78,7 +95,9 @@ export class UpdateIngestor {
         await this.store.saveInviteLink(campaign.id, subscriber.id, link);
       } catch (err) {
         // Without a link the lead still counts: joins fall back to matching the subscriber.
-        this.logger.error(`bot ${bot.id}: createChatInviteLink for campaign ${campaign.id} failed: ${String(err)}`);
+        this.logger.error(
+          `bot ${bot.id}: createChatInviteLink for campaign ${campaign.id} failed: ${String(err)}`,
+        );
         link = '';
       }
     }
@@ -86,7 +105,11 @@ export class UpdateIngestor {
     if (!(await this.store.startHandled(bot.id, start.updateId))) {
       const text = campaign.welcome || DEFAULT_WELCOME;
       try {
-        await api.sendMessage(subscriber.id, text, link ? Markup.inlineKeyboard([Markup.button.url('Join', link)]) : {});
+        await api.sendMessage(
+          subscriber.id,
+          text,
+          link ? Markup.inlineKeyboard([Markup.button.url('Join', link)]) : {},
+        );
       } catch (err) {
         this.logger.warn(`bot ${bot.id}: reply to ${subscriber.id} failed: ${String(err)}`);
       }

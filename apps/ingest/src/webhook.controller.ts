@@ -30,9 +30,13 @@ export class WebhookController {
     @Body() update: unknown,
   ): Promise<{ ok: true }> {
     const bot = /^\d+$/.test(botId) ? await this.bots.get(Number(botId)) : null;
-    if (!bot) throw new HttpException({ status: 'error', error: 'notfound', message: `unknown bot ${botId}` }, 404);
+    if (!bot)
+      throw new HttpException({ status: 'error', error: 'notfound', message: `unknown bot ${botId}` }, 404);
     if (secret === undefined || !sameSecret(secret, bot.secret)) {
-      throw new HttpException({ status: 'error', error: 'key', message: `missing or wrong ${SECRET_HEADER} header` }, 401);
+      throw new HttpException(
+        { status: 'error', error: 'key', message: `missing or wrong ${SECRET_HEADER} header` },
+        401,
+      );
     }
     await this.ingestor.ingest(bot, [update]);
     return { ok: true };

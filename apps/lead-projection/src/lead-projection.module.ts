@@ -1,6 +1,21 @@
-import { Inject, Injectable, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { Topics } from '@subtrack/contracts';
-import { CATALOG_STORE, EVENT_LOG, LEAD_STORE, type CatalogStore, type EventLog, type LeadStore, type Subscription } from '@subtrack/ports';
+import {
+  CATALOG_STORE,
+  EVENT_LOG,
+  LEAD_STORE,
+  type CatalogStore,
+  type EventLog,
+  type LeadStore,
+  type Subscription,
+} from '@subtrack/ports';
 import { LeadProjector } from './lead-projector';
 
 export const LEAD_PROJECTION_GROUP = 'lead-projection';
@@ -21,8 +36,9 @@ export class LeadProjectionConsumer implements OnApplicationBootstrap, OnApplica
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.subscription = await this.log.subscribe({ topic: Topics.telegram, group: LEAD_PROJECTION_GROUP }, (batch) =>
-      this.projector.handle(batch),
+    this.subscription = await this.log.subscribe(
+      { topic: Topics.telegram, group: LEAD_PROJECTION_GROUP },
+      (batch) => this.projector.handle(batch),
     );
     this.logger.log('consuming telegram events');
   }

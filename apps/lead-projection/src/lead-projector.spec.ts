@@ -19,11 +19,21 @@ const base = (type: TelegramEvent['type'], subscriber: number, time: number) => 
   type,
 });
 const who = (id: number) => ({ id, username: `u${id}` });
-const started = (s: number, campaign: number, t: number, inviteLink = `link-${campaign}-${s}`, click = 'c'): TelegramEvent =>
-  ({ ...base('SubscriberStarted', s, t), data: { campaign, chat: CHAT, subscriber: who(s), click, inviteLink } }) as TelegramEvent;
+const started = (
+  s: number,
+  campaign: number,
+  t: number,
+  inviteLink = `link-${campaign}-${s}`,
+  click = 'c',
+): TelegramEvent =>
+  ({
+    ...base('SubscriberStarted', s, t),
+    data: { campaign, chat: CHAT, subscriber: who(s), click, inviteLink },
+  }) as TelegramEvent;
 const joined = (s: number, t: number, inviteLink = ''): TelegramEvent =>
   ({ ...base('MemberJoined', s, t), data: { chat: CHAT, subscriber: who(s), inviteLink } }) as TelegramEvent;
-const left = (s: number, t: number): TelegramEvent => ({ ...base('MemberLeft', s, t), data: { chat: CHAT, subscriber: who(s) } }) as TelegramEvent;
+const left = (s: number, t: number): TelegramEvent =>
+  ({ ...base('MemberLeft', s, t), data: { chat: CHAT, subscriber: who(s) } }) as TelegramEvent;
 
 describe('LeadProjector', () => {
   let adapters: EmbeddedAdapters;
@@ -38,7 +48,8 @@ describe('LeadProjector', () => {
   afterEach(() => adapters.close());
 
   let position = 99;
-  const log = (events: TelegramEvent[]): LoggedEvent[] => events.map((event) => ({ partition: 0, seq: ++position, event }));
+  const log = (events: TelegramEvent[]): LoggedEvent[] =>
+    events.map((event) => ({ partition: 0, seq: ++position, event }));
   const snapshot = async () => ({
     leads: (await adapters.leads.listLeads({ account: 1, limit: 200, offset: 0 })).rows,
     journal: (await adapters.leads.listJournal({ account: 1, limit: 200, offset: 0 })).rows,
@@ -46,9 +57,11 @@ describe('LeadProjector', () => {
     derived: derivedEvents().map((e) => e.id),
   });
   const derivedEvents = () =>
-    (adapters.db.prepare('SELECT payload FROM events WHERE topic = ? ORDER BY seq').all(Topics.leads) as { payload: string }[]).map(
-      (r) => JSON.parse(r.payload) as DomainEvent,
-    );
+    (
+      adapters.db.prepare('SELECT payload FROM events WHERE topic = ? ORDER BY seq').all(Topics.leads) as {
+        payload: string;
+      }[]
+    ).map((r) => JSON.parse(r.payload) as DomainEvent);
 
   it('changes nothing when a batch is applied twice', async () => {
     logged = log([started(1, 10, 1000), joined(1, 1010), left(1, 1020), joined(2, 1030)]);
@@ -62,7 +75,13 @@ describe('LeadProjector', () => {
   });
 
   it('ends in the same state when a redelivery overlaps what was applied', async () => {
-    logged = log([started(1, 10, 1000), joined(1, 1010), left(1, 1020), joined(1, 1030), started(2, 10, 1040)]);
+    logged = log([
+      started(1, 10, 1000),
+      joined(1, 1010),
+      left(1, 1020),
+      joined(1, 1030),
+      started(2, 10, 1040),
+    ]);
     await projector.handle(logged.slice(0, 3));
     await projector.handle(logged.slice(1));
     const overlapped = await snapshot();
@@ -97,7 +116,9 @@ describe('LeadProjector', () => {
   });
 
   it('credits the lead whose invite link was used, else the newest lead on the chat', async () => {
-    await projector.handle(log([started(1, 10, 1000, 'link-A'), started(1, 11, 1010, 'link-B'), joined(1, 1020, 'link-A')]));
+    await projector.handle(
+      log([started(1, 10, 1000, 'link-A'), started(1, 11, 1010, 'link-B'), joined(1, 1020, 'link-A')]),
+    );
     let { leads } = await snapshot();
     expect(leads.map((l) => [l.campaign, l.status])).toEqual([
       [11, 0],

@@ -6,7 +6,15 @@ import {
   type SubscriberStarted,
   type TelegramEvent,
 } from '@subtrack/contracts';
-import { applyToLead, attributeLead, isMembershipEvent, movesLead, journalAction, type LeadChange, type LeadInput } from '@subtrack/domain';
+import {
+  applyToLead,
+  attributeLead,
+  isMembershipEvent,
+  movesLead,
+  journalAction,
+  type LeadChange,
+  type LeadInput,
+} from '@subtrack/domain';
 import type {
   CatalogStore,
   EventLog,
@@ -47,7 +55,8 @@ export class LeadProjector {
   async handle(batch: readonly LoggedEvent[]): Promise<void> {
     const subscribers = new Set<number>();
     for (const { event } of batch) {
-      if (event.type === 'SubscriberStarted' || isMembershipEvent(event)) subscribers.add(event.data.subscriber.id);
+      if (event.type === 'SubscriberStarted' || isMembershipEvent(event))
+        subscribers.add(event.data.subscriber.id);
     }
     const bySubscriber = new Map<number, StoredLead[]>();
     for (const lead of await this.leads.leadsOf([...subscribers])) {
@@ -64,8 +73,10 @@ export class LeadProjector {
       if (seen.has(event.id)) continue;
       seen.add(event.id);
       work.applied.push(event.id);
-      if (event.type === 'SubscriberStarted') this.started(logged as LoggedEvent<SubscriberStarted>, bySubscriber, work);
-      else if (isMembershipEvent(event)) this.membership(logged as LoggedEvent<MembershipEvent>, bySubscriber, work);
+      if (event.type === 'SubscriberStarted')
+        this.started(logged as LoggedEvent<SubscriberStarted>, bySubscriber, work);
+      else if (isMembershipEvent(event))
+        this.membership(logged as LoggedEvent<MembershipEvent>, bySubscriber, work);
       else if (event.type === 'BotAddedToChat' || event.type === 'BotRemovedFromChat') {
         const { chat } = event.data;
         await this.catalog.applyChat({
@@ -84,10 +95,19 @@ export class LeadProjector {
 
     // Derived events first: if the commit below is lost, the redelivery re-derives the same ones.
     await this.log.append(Topics.leads, work.derived);
-    await this.leads.commit({ leads: [...work.leads.values()], journal: work.journal, transitions: work.transitions, applied: work.applied });
+    await this.leads.commit({
+      leads: [...work.leads.values()],
+      journal: work.journal,
+      transitions: work.transitions,
+      applied: work.applied,
+    });
   }
 
-  private started(logged: LoggedEvent<SubscriberStarted>, bySubscriber: Map<number, StoredLead[]>, work: BatchWork): void {
+  private started(
+    logged: LoggedEvent<SubscriberStarted>,
+    bySubscriber: Map<number, StoredLead[]>,
+    work: BatchWork,
+  ): void {
     const { event, seq } = logged;
     const { subscriber, campaign } = event.data;
     const leads = bySubscriber.get(subscriber.id) ?? [];
@@ -114,7 +134,11 @@ export class LeadProjector {
     work.record(logged, stored, changes);
   }
 
-  private membership(logged: LoggedEvent<MembershipEvent>, bySubscriber: Map<number, StoredLead[]>, work: BatchWork): void {
+  private membership(
+    logged: LoggedEvent<MembershipEvent>,
+    bySubscriber: Map<number, StoredLead[]>,
+    work: BatchWork,
+  ): void {
     const { event, seq } = logged;
     const { chat, subscriber } = event.data;
     const leads = bySubscriber.get(subscriber.id) ?? [];
@@ -136,9 +160,15 @@ export class LeadProjector {
     work.derive(logged, { type: 'JournalRecorded', data: { entry: seq, chat, subscriber, action, paid } });
 
     const input = INPUT_BY_EVENT[event.type];
-    const target = attributeLead(onChat, 'inviteLink' in event.data ? event.data.inviteLink : '', (l) => movesLead(l.status, input));
+    const target = attributeLead(onChat, 'inviteLink' in event.data ? event.data.inviteLink : '', (l) =>
+      movesLead(l.status, input),
+    );
     if (!target || target.seq >= seq) return;
-    const { lead, changes } = applyToLead(target, { type: input, time: event.time, username: subscriber.username });
+    const { lead, changes } = applyToLead(target, {
+      type: input,
+      time: event.time,
+      username: subscriber.username,
+    });
     if (!lead || changes.length === 0) return;
     const stored: StoredLead = { ...lead, seq };
     leads[leads.indexOf(target)] = stored;
@@ -165,20 +195,32 @@ class BatchWork {
         const to = change.type === 'created' ? change.lead.status : change.to;
         const first = change.type === 'created' ? true : change.first;
         const n = this.derivedCount.get(logged.seq) ?? 0;
-        this.transitions.push({ id: `${logged.seq}:${n}`, ...base, account: lead.account, from, to, first, time: logged.event.time });
+        this.transitions.push({
+          id: `${logged.seq}:${n}`,
+          ...base,
+          account: lead.account,
+          from,
+          to,
+          first,
+          time: logged.event.time,
+        });
         this.derive(logged, {
           type: 'LeadStatusChanged',
           data: { ...base, subscriber, click: lead.click, from, to, first, joinTime: lead.joinTime },
         });
       } else if (change.type === 'clickReplaced') {
-        this.derive(logged, { type: 'LeadClickReplaced', data: { ...base, subscriber, click: change.click, status: lead.status } });
+        this.derive(logged, {
+          type: 'LeadClickReplaced',
+          data: { ...base, subscriber, click: change.click, status: lead.status },
+        });
       }
     }
   }
 
   derive(logged: LoggedEvent<TelegramEvent>, body: Pick<LeadEvent, 'type' | 'data'>): void {
     const n = this.derivedCount.get(logged.seq) ?? 0;
-    if (n >= DERIVED_PER_EVENT) throw new Error(`event ${logged.event.id} derived more than ${DERIVED_PER_EVENT} events`);
+    if (n >= DERIVED_PER_EVENT)
+      throw new Error(`event ${logged.event.id} derived more than ${DERIVED_PER_EVENT} events`);
     this.derivedCount.set(logged.seq, n + 1);
     const { event } = logged;
     this.derived.push({

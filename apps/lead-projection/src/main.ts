@@ -2,4 +2,9 @@ import { runService } from '@subtrack/runtime';
 import { LeadProjectionModule } from './index';
 
 // The lead-projection service on its own (distributed mode); `npm start` runs all services in one process.
-runService({ name: 'lead-projection', modules: [LeadProjectionModule], http: false, requireDistributed: true });
+runService({
+  name: 'lead-projection',
+  modules: [LeadProjectionModule],
+  http: false,
+  requireDistributed: true,
+});

@@ -24,7 +24,13 @@ export class RollupProjector {
       const at = { partition: e.source.partition, order: e.source.order, account: e.account };
       if (e.type === 'LeadStatusChanged' && e.data.first) {
         const day = localDay(e.time, await this.timezone(e.account));
-        increments.push({ ...at, day, kind: 'lead', campaign: e.data.campaign, counter: counterFor(e.data.to) });
+        increments.push({
+          ...at,
+          day,
+          kind: 'lead',
+          campaign: e.data.campaign,
+          counter: counterFor(e.data.to),
+        });
       } else if (e.type === 'JournalRecorded' && e.data.paid === 0) {
         const counter = organicCounterFor(e.data.action);
         if (!counter) continue;

@@ -1,6 +1,21 @@
-import { Inject, Injectable, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { Topics } from '@subtrack/contracts';
-import { CATALOG_STORE, EVENT_LOG, STATS_STORE, type CatalogStore, type EventLog, type StatsStore, type Subscription } from '@subtrack/ports';
+import {
+  CATALOG_STORE,
+  EVENT_LOG,
+  STATS_STORE,
+  type CatalogStore,
+  type EventLog,
+  type StatsStore,
+  type Subscription,
+} from '@subtrack/ports';
 import { RollupProjector } from './rollup-projector';
 
 export const STATS_GROUP = 'stats';
@@ -20,7 +35,9 @@ export class StatsConsumer implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.subscription = await this.log.subscribe({ topic: Topics.leads, group: STATS_GROUP }, (batch) => this.projector.handle(batch));
+    this.subscription = await this.log.subscribe({ topic: Topics.leads, group: STATS_GROUP }, (batch) =>
+      this.projector.handle(batch),
+    );
     this.logger.log('consuming lead events');
   }
 

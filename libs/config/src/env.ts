@@ -36,8 +36,16 @@ const schema = z.object({
     .default('https://api.telegram.org'),
   KAFKA_BROKERS: z
     .string()
-    .transform((v) => v.split(',').map((b) => b.trim()).filter(Boolean))
-    .refine((v) => v.length > 0 && v.every((b) => /^[^\s:]+:\d+$/.test(b)), 'KAFKA_BROKERS must be host:port[,host:port…]')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((b) => b.trim())
+        .filter(Boolean),
+    )
+    .refine(
+      (v) => v.length > 0 && v.every((b) => /^[^\s:]+:\d+$/.test(b)),
+      'KAFKA_BROKERS must be host:port[,host:port…]',
+    )
     .optional(),
   MONGO_URL: z
     .string()
@@ -64,7 +72,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const variable = String(issue.path[0] ?? 'environment');
-    throw new ConfigError(variable, issue.message.startsWith(variable) ? issue.message.slice(variable.length + 1).trim() || issue.message : issue.message);
+    throw new ConfigError(
+      variable,
+      issue.message.startsWith(variable)
+        ? issue.message.slice(variable.length + 1).trim() || issue.message
+        : issue.message,
+    );
   }
   const config = result.data;
   if ((config.KAFKA_BROKERS === undefined) !== (config.MONGO_URL === undefined)) {

@@ -58,8 +58,14 @@ export type SubscriberStarted = Event<
   'SubscriberStarted',
   { campaign: number; chat: number; subscriber: Subscriber; click: string; inviteLink: string }
 >;
-export type JoinRequested = Event<'JoinRequested', { chat: number; subscriber: Subscriber; inviteLink: string }>;
-export type MemberJoined = Event<'MemberJoined', { chat: number; subscriber: Subscriber; inviteLink: string }>;
+export type JoinRequested = Event<
+  'JoinRequested',
+  { chat: number; subscriber: Subscriber; inviteLink: string }
+>;
+export type MemberJoined = Event<
+  'MemberJoined',
+  { chat: number; subscriber: Subscriber; inviteLink: string }
+>;
 export type JoinRequestApproved = Event<
   'JoinRequestApproved',
   { chat: number; subscriber: Subscriber; inviteLink: string }

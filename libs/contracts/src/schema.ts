@@ -25,8 +25,16 @@ export const domainEventSchema = z.discriminatedUnion('type', [
     type: z.literal('SubscriberStarted'),
     data: z.object({ campaign: int, chat: int, subscriber, click: z.string(), inviteLink: z.string() }),
   }),
-  z.object({ ...meta, type: z.literal('JoinRequested'), data: z.object({ ...membership, inviteLink: z.string() }) }),
-  z.object({ ...meta, type: z.literal('MemberJoined'), data: z.object({ ...membership, inviteLink: z.string() }) }),
+  z.object({
+    ...meta,
+    type: z.literal('JoinRequested'),
+    data: z.object({ ...membership, inviteLink: z.string() }),
+  }),
+  z.object({
+    ...meta,
+    type: z.literal('MemberJoined'),
+    data: z.object({ ...membership, inviteLink: z.string() }),
+  }),
   z.object({
     ...meta,
     type: z.literal('JoinRequestApproved'),
@@ -34,7 +42,11 @@ export const domainEventSchema = z.discriminatedUnion('type', [
   }),
   z.object({ ...meta, type: z.literal('MemberLeft'), data: z.object(membership) }),
   z.object({ ...meta, type: z.literal('MemberBanned'), data: z.object({ ...membership, by: int }) }),
-  z.object({ ...meta, type: z.literal('BotAddedToChat'), data: z.object({ chat: chatInfo, admin: z.boolean() }) }),
+  z.object({
+    ...meta,
+    type: z.literal('BotAddedToChat'),
+    data: z.object({ chat: chatInfo, admin: z.boolean() }),
+  }),
   z.object({ ...meta, type: z.literal('BotRemovedFromChat'), data: z.object({ chat: chatInfo }) }),
   z.object({
     ...meta,
@@ -81,7 +93,9 @@ export function parseDomainEvent(raw: unknown): DomainEvent {
   const result = domainEventSchema.safeParse(raw);
   if (!result.success) {
     const issue = result.error.issues[0];
-    throw new InvalidEventError(`invalid event: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'unknown'}`);
+    throw new InvalidEventError(
+      `invalid event: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'unknown'}`,
+    );
   }
   return result.data as DomainEvent;
 }

@@ -1,6 +1,14 @@
 import { parseDomainEvent, type DomainEvent, type Topic } from '@subtrack/contracts';
 import type { BatchHandler, EventLog, LoggedEvent, SubscribeOptions, Subscription } from '@subtrack/ports';
-import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type KafkaMessage, type Producer } from 'kafkajs';
+import {
+  Kafka,
+  Partitioners,
+  logLevel,
+  type Admin,
+  type Consumer,
+  type KafkaMessage,
+  type Producer,
+} from 'kafkajs';
 
 /** Partitions per topic are capped so that `offset * 64 + partition` is a log-wide unique seq. */
 export const MAX_PARTITIONS = 64;

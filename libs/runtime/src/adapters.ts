@@ -16,12 +16,20 @@ export interface Adapters {
  * The one place that picks the backend: Kafka + MongoDB when KAFKA_BROKERS and MONGO_URL are set,
  * the embedded database file otherwise. The heavy clients are loaded only when used.
  */
-export async function openAdapters(config: Config, options: { idlePollMs?: number; clientId?: string } = {}): Promise<Adapters> {
+export async function openAdapters(
+  config: Config,
+  options: { idlePollMs?: number; clientId?: string } = {},
+): Promise<Adapters> {
   if (isDistributed(config)) {
     const { openKafkaLog } = await import('@subtrack/kafka');
     const { openMongoStores } = await import('@subtrack/mongo');
     const stores = await openMongoStores(config.MONGO_URL!);
-    const eventLog = await openKafkaLog({ brokers: config.KAFKA_BROKERS!, clientId: options.clientId ?? 'subtrack', partitions: config.KAFKA_PARTITIONS, prefix: config.KAFKA_TOPIC_PREFIX });
+    const eventLog = await openKafkaLog({
+      brokers: config.KAFKA_BROKERS!,
+      clientId: options.clientId ?? 'subtrack',
+      partitions: config.KAFKA_PARTITIONS,
+      prefix: config.KAFKA_TOPIC_PREFIX,
+    });
     return {
       kind: 'distributed',
       eventLog,
@@ -33,6 +41,9 @@ export async function openAdapters(config: Config, options: { idlePollMs?: numbe
     };
   }
   const { openEmbedded } = await import('@subtrack/sqlite');
-  const embedded = openEmbedded(config.DATA_DIR, options.idlePollMs !== undefined ? { idlePollMs: options.idlePollMs } : {});
+  const embedded = openEmbedded(
+    config.DATA_DIR,
+    options.idlePollMs !== undefined ? { idlePollMs: options.idlePollMs } : {},
+  );
   return { kind: 'embedded', ...embedded };
 }

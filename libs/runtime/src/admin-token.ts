@@ -4,7 +4,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 /** The admin token from ADMIN_TOKEN, else (embedded only) one generated once and kept in the data dir. */
-export function resolveAdminToken(config: Config, distributed: boolean): { token: string; file: string | null } {
+export function resolveAdminToken(
+  config: Config,
+  distributed: boolean,
+): { token: string; file: string | null } {
   if (config.ADMIN_TOKEN) return { token: config.ADMIN_TOKEN, file: null };
   if (distributed) {
     // Several processes must agree on it, so it cannot be made up by one of them.

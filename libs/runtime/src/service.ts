@@ -31,10 +31,19 @@ export interface RunningService {
 /** Starts services in this process on the configured backend. */
 export async function startService(options: ServiceOptions): Promise<RunningService> {
   const { config } = options;
-  const adapters = await openAdapters(config, { clientId: options.name, ...(options.idlePollMs !== undefined ? { idlePollMs: options.idlePollMs } : {}) });
+  const adapters = await openAdapters(config, {
+    clientId: options.name,
+    ...(options.idlePollMs !== undefined ? { idlePollMs: options.idlePollMs } : {}),
+  });
   const { token: adminToken } = resolveAdminToken(config, adapters.kind === 'distributed');
-  const module = coreModule({ adapters, config, adminToken, ...(options.clock ? { clock: options.clock } : {}) }, options.modules);
-  const nestOptions = { logger: options.logger ?? (['log', 'warn', 'error'] as LogLevel[]), abortOnError: false };
+  const module = coreModule(
+    { adapters, config, adminToken, ...(options.clock ? { clock: options.clock } : {}) },
+    options.modules,
+  );
+  const nestOptions = {
+    logger: options.logger ?? (['log', 'warn', 'error'] as LogLevel[]),
+    abortOnError: false,
+  };
   let app: INestApplicationContext;
   let url: string | null = null;
   if (options.http) {
@@ -77,15 +86,21 @@ export function runService(options: Omit<ServiceOptions, 'config'> & { requireDi
     throw err;
   }
   if (options.requireDistributed && !isDistributed(config)) {
-    console.error(`${options.name} runs on its own only in the distributed mode: set KAFKA_BROKERS and MONGO_URL (or run everything with \`npm start\`).`);
+    console.error(
+      `${options.name} runs on its own only in the distributed mode: set KAFKA_BROKERS and MONGO_URL (or run everything with \`npm start\`).`,
+    );
     process.exit(1);
   }
   const admin = resolveAdminToken(config, isDistributed(config));
   startService({ ...options, config })
     .then((running) => {
-      logger.log(`${options.name} started (${running.adapters.kind})${running.url ? ` on ${running.url}` : ''}`);
-      if (admin.file && options.http) logger.log(`ADMIN_TOKEN is not set; the admin token is kept in ${admin.file}`);
-      if (!config.ADMIN_TOKEN && isDistributed(config) && options.http) logger.warn('ADMIN_TOKEN is not set: the admin endpoints are unusable');
+      logger.log(
+        `${options.name} started (${running.adapters.kind})${running.url ? ` on ${running.url}` : ''}`,
+      );
+      if (admin.file && options.http)
+        logger.log(`ADMIN_TOKEN is not set; the admin token is kept in ${admin.file}`);
+      if (!config.ADMIN_TOKEN && isDistributed(config) && options.http)
+        logger.warn('ADMIN_TOKEN is not set: the admin endpoints are unusable');
     })
     .catch((err) => {
       console.error(err);

@@ -131,12 +131,17 @@ export class SqliteCatalogStore implements CatalogStore {
   }
 
   async getChat(bot: number, chat: number): Promise<BotChat | null> {
-    const row = this.db.prepare<[number, number], ChatRow>('SELECT * FROM chats WHERE bot = ? AND id = ?').get(bot, chat);
+    const row = this.db
+      .prepare<[number, number], ChatRow>('SELECT * FROM chats WHERE bot = ? AND id = ?')
+      .get(bot, chat);
     return row ? toChat(row) : null;
   }
 
   async listChats(bot: number): Promise<BotChat[]> {
-    return this.db.prepare<[number], ChatRow>('SELECT * FROM chats WHERE bot = ? ORDER BY id').all(bot).map(toChat);
+    return this.db
+      .prepare<[number], ChatRow>('SELECT * FROM chats WHERE bot = ? ORDER BY id')
+      .all(bot)
+      .map(toChat);
   }
 
   async createCampaign(input: NewCampaign): Promise<Campaign> {
@@ -178,7 +183,9 @@ export class SqliteCatalogStore implements CatalogStore {
 
   async defaultCampaign(bot: number): Promise<Campaign | null> {
     const row = this.db
-      .prepare<[number], CampaignRow>('SELECT * FROM campaigns WHERE bot = ? AND is_default = 1 ORDER BY id DESC LIMIT 1')
+      .prepare<[number], CampaignRow>(
+        'SELECT * FROM campaigns WHERE bot = ? AND is_default = 1 ORDER BY id DESC LIMIT 1',
+      )
       .get(bot);
     return row ? toCampaign(row) : null;
   }

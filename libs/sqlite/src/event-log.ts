@@ -106,7 +106,9 @@ export class SqliteEventLog implements EventLog {
           if (batch.length > 0) await handler(batch);
           this.writeOffset.run(group, topic, rows[rows.length - 1]!.seq);
         } catch (err) {
-          this.log(`${group} failed on ${topic} after #${offset}, retrying: ${(err as Error).stack ?? String(err)}`);
+          this.log(
+            `${group} failed on ${topic} after #${offset}, retrying: ${(err as Error).stack ?? String(err)}`,
+          );
           await sleep(this.options.retryMs ?? 1000);
         }
       }
@@ -147,7 +149,9 @@ export class SqliteEventLog implements EventLog {
 
   /** The position of the newest event of a topic. */
   head(topic: Topic): number {
-    const row = this.db.prepare<[Topic], { seq: number | null }>('SELECT MAX(seq) AS seq FROM events WHERE topic = ?').get(topic);
+    const row = this.db
+      .prepare<[Topic], { seq: number | null }>('SELECT MAX(seq) AS seq FROM events WHERE topic = ?')
+      .get(topic);
     return row?.seq ?? 0;
   }
 

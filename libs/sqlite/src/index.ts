@@ -22,7 +22,10 @@ export interface EmbeddedAdapters {
   close(): Promise<void>;
 }
 
-export function openEmbedded(dataDir: string, options: EmbeddedLogOptions & { synchronous?: 'NORMAL' | 'FULL' } = {}): EmbeddedAdapters {
+export function openEmbedded(
+  dataDir: string,
+  options: EmbeddedLogOptions & { synchronous?: 'NORMAL' | 'FULL' } = {},
+): EmbeddedAdapters {
   const db = openDatabase(dataDir, options);
   const eventLog = new SqliteEventLog(db, options);
   return {

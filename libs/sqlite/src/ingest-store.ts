@@ -6,7 +6,9 @@ export class SqliteIngestStore implements IngestStore {
 
   async inviteLink(campaign: number, subscriber: number): Promise<string | null> {
     const row = this.db
-      .prepare<[number, number], { link: string }>('SELECT link FROM invite_links WHERE campaign = ? AND subscriber = ?')
+      .prepare<[number, number], { link: string }>(
+        'SELECT link FROM invite_links WHERE campaign = ? AND subscriber = ?',
+      )
       .get(campaign, subscriber);
     return row?.link ?? null;
   }
@@ -18,7 +20,10 @@ export class SqliteIngestStore implements IngestStore {
   }
 
   async startHandled(bot: number, updateId: number): Promise<boolean> {
-    return this.db.prepare('SELECT 1 FROM handled_starts WHERE bot = ? AND update_id = ?').get(bot, updateId) !== undefined;
+    return (
+      this.db.prepare('SELECT 1 FROM handled_starts WHERE bot = ? AND update_id = ?').get(bot, updateId) !==
+      undefined
+    );
   }
 
   async markStartHandled(bot: number, updateId: number): Promise<void> {
@@ -33,9 +38,10 @@ export class SqliteIngestStore implements IngestStore {
 
   async listDeadLetters(limit: number): Promise<DeadLetter[]> {
     return this.db
-      .prepare<[number], { bot: number; update_id: number | null; payload: string; error: string; time: number }>(
-        'SELECT bot, update_id, payload, error, time FROM dead_letters ORDER BY id DESC LIMIT ?',
-      )
+      .prepare<
+        [number],
+        { bot: number; update_id: number | null; payload: string; error: string; time: number }
+      >('SELECT bot, update_id, payload, error, time FROM dead_letters ORDER BY id DESC LIMIT ?')
       .all(limit)
       .map((r) => ({ bot: r.bot, updateId: r.update_id, payload: r.payload, error: r.error, time: r.time }));
   }

@@ -105,7 +105,9 @@ export class SqliteLeadStore implements LeadStore {
   }
 
   async reset(): Promise<void> {
-    this.db.exec('DELETE FROM leads; DELETE FROM journal; DELETE FROM lead_transitions; DELETE FROM applied_events;');
+    this.db.exec(
+      'DELETE FROM leads; DELETE FROM journal; DELETE FROM lead_transitions; DELETE FROM applied_events;',
+    );
   }
 
   async applied(eventIds: readonly string[]): Promise<Set<string>> {
@@ -133,7 +135,9 @@ export class SqliteLeadStore implements LeadStore {
     const rows = this.statements
       .get(`SELECT * FROM leads ${w.sql} ORDER BY start_time DESC, id DESC LIMIT ? OFFSET ?`)
       .all(...w.params, q.limit, q.offset) as LeadRow[];
-    const total = (this.statements.get(`SELECT COUNT(*) AS n FROM leads ${w.sql}`).get(...w.params) as { n: number }).n;
+    const total = (
+      this.statements.get(`SELECT COUNT(*) AS n FROM leads ${w.sql}`).get(...w.params) as { n: number }
+    ).n;
     return { rows: rows.map(toLead), total };
   }
 
@@ -165,7 +169,9 @@ export class SqliteLeadStore implements LeadStore {
     const rows = this.statements
       .get(`SELECT * FROM journal ${w.sql} ORDER BY time DESC, id DESC LIMIT ? OFFSET ?`)
       .all(...w.params, q.limit, q.offset) as JournalEntry[];
-    const total = (this.statements.get(`SELECT COUNT(*) AS n FROM journal ${w.sql}`).get(...w.params) as { n: number }).n;
+    const total = (
+      this.statements.get(`SELECT COUNT(*) AS n FROM journal ${w.sql}`).get(...w.params) as { n: number }
+    ).n;
     return { rows, total };
   }
 
@@ -177,7 +183,9 @@ export class SqliteLeadStore implements LeadStore {
       ['time <= ?', scope.to],
     ]);
     const rows = this.statements
-      .get(`SELECT to_status AS status, COUNT(*) AS n FROM lead_transitions ${w.sql} AND first = 1 GROUP BY to_status`)
+      .get(
+        `SELECT to_status AS status, COUNT(*) AS n FROM lead_transitions ${w.sql} AND first = 1 GROUP BY to_status`,
+      )
       .all(...w.params) as { status: LeadStatus; n: number }[];
     const counters = emptyLeadCounters();
     for (const r of rows) counters[counterFor(r.status)] += r.n;

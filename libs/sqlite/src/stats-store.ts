@@ -14,9 +14,13 @@ export class SqliteStatsStore implements StatsStore {
       `INSERT INTO ${table} (account, ${key}, day, ${counter}) VALUES (?, ?, ?, 1)
        ON CONFLICT (account, ${key}, day) DO UPDATE SET ${counter} = ${counter} + 1`;
     const add = new Map<string, Statement<[number, number, string]>>();
-    for (const c of ['starts', 'holds', 'confirms', 'cancels', 'trashes']) add.set(`lead:${c}`, db.prepare<[number, number, string]>(counterSql('rollup_leads', 'campaign', c)));
-    for (const c of ['joins', 'leaves']) add.set(`organic:${c}`, db.prepare<[number, number, string]>(counterSql('rollup_organic', 'chat', c)));
-    const readCheckpoint = db.prepare<[number], { seq: number }>('SELECT seq FROM stats_checkpoints WHERE part = ?');
+    for (const c of ['starts', 'holds', 'confirms', 'cancels', 'trashes'])
+      add.set(`lead:${c}`, db.prepare<[number, number, string]>(counterSql('rollup_leads', 'campaign', c)));
+    for (const c of ['joins', 'leaves'])
+      add.set(`organic:${c}`, db.prepare<[number, number, string]>(counterSql('rollup_organic', 'chat', c)));
+    const readCheckpoint = db.prepare<[number], { seq: number }>(
+      'SELECT seq FROM stats_checkpoints WHERE part = ?',
+    );
     const writeCheckpoint = db.prepare(
       'INSERT INTO stats_checkpoints (part, seq) VALUES (?, ?) ON CONFLICT (part) DO UPDATE SET seq = excluded.seq',
     );
@@ -26,9 +30,12 @@ export class SqliteStatsStore implements StatsStore {
       const applied = new Map<number, number>();
       for (const inc of increments) {
         let done = applied.get(inc.partition);
-        if (done === undefined) applied.set(inc.partition, (done = readCheckpoint.get(inc.partition)?.seq ?? -1));
+        if (done === undefined)
+          applied.set(inc.partition, (done = readCheckpoint.get(inc.partition)?.seq ?? -1));
         if (inc.order <= done) continue;
-        add.get(`${inc.kind}:${inc.counter}`)!.run(inc.account, inc.kind === 'lead' ? inc.campaign : inc.chat, inc.day);
+        add
+          .get(`${inc.kind}:${inc.counter}`)!
+          .run(inc.account, inc.kind === 'lead' ? inc.campaign : inc.chat, inc.day);
         applied.set(inc.partition, inc.order);
       }
       for (const [part, seq] of applied) writeCheckpoint.run(part, seq);

@@ -15,7 +15,10 @@ export interface ReplayProgress {
  * members cannot be reset, so a running deployment makes it fail rather than race). Ids come from
  * log positions, so the rebuilt projections answer exactly as before.
  */
-export async function replay(config: Config, progress: (p: ReplayProgress) => void = () => undefined): Promise<void> {
+export async function replay(
+  config: Config,
+  progress: (p: ReplayProgress) => void = () => undefined,
+): Promise<void> {
   const adapters = await openAdapters(config, { clientId: 'replay', idlePollMs: 50 });
   const { eventLog, leads, stats, catalog } = adapters;
   try {
@@ -28,7 +31,9 @@ export async function replay(config: Config, progress: (p: ReplayProgress) => vo
     const projector = new LeadProjector(leads, catalog, eventLog);
     const rollups = new RollupProjector(stats, catalog);
     const subscriptions = [
-      await eventLog.subscribe({ topic: Topics.telegram, group: LEAD_PROJECTION_GROUP }, (batch) => projector.handle(batch)),
+      await eventLog.subscribe({ topic: Topics.telegram, group: LEAD_PROJECTION_GROUP }, (batch) =>
+        projector.handle(batch),
+      ),
       await eventLog.subscribe({ topic: Topics.leads, group: STATS_GROUP }, (batch) => rollups.handle(batch)),
     ];
     try {
@@ -37,7 +42,10 @@ export async function replay(config: Config, progress: (p: ReplayProgress) => vo
       let quiet = 0;
       while (quiet < 2) {
         await new Promise((r) => setTimeout(r, 500));
-        const p = { leadProjectionLag: await eventLog.lag(LEAD_PROJECTION_GROUP, Topics.telegram), statsLag: await eventLog.lag(STATS_GROUP, Topics.leads) };
+        const p = {
+          leadProjectionLag: await eventLog.lag(LEAD_PROJECTION_GROUP, Topics.telegram),
+          statsLag: await eventLog.lag(STATS_GROUP, Topics.leads),
+        };
         progress(p);
         quiet = p.leadProjectionLag === 0 && p.statsLag === 0 ? quiet + 1 : 0;
       }

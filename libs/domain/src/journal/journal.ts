@@ -17,7 +17,10 @@ export interface ChatMemberUpdateLike {
 }
 
 const isMember = (m: ChatMemberLike): boolean =>
-  m.status === 'creator' || m.status === 'administrator' || m.status === 'member' || (m.status === 'restricted' && m.is_member === true);
+  m.status === 'creator' ||
+  m.status === 'administrator' ||
+  m.status === 'member' ||
+  (m.status === 'restricted' && m.is_member === true);
 
 export type MembershipKind = 'joined' | 'approved' | 'left' | 'banned';
 
@@ -33,7 +36,8 @@ export function classifyChatMember(update: ChatMemberUpdateLike): MembershipKind
   // through a link with creates_join_request (the lead's personal link) arrives with that link.
   const viaRequest = update.via_join_request === true || update.invite_link?.creates_join_request === true;
   if (!was && now) return viaRequest ? 'approved' : 'joined';
-  if (update.new_chat_member.status === 'kicked') return update.old_chat_member.status === 'kicked' ? null : 'banned';
+  if (update.new_chat_member.status === 'kicked')
+    return update.old_chat_member.status === 'kicked' ? null : 'banned';
   if (was && !now) {
     const userId = update.new_chat_member.user?.id ?? update.old_chat_member.user?.id;
     return update.from.id === userId ? 'left' : 'banned';
@@ -51,4 +55,5 @@ const ACTION_BY_EVENT: Record<MembershipEvent['type'], JournalAction> = {
 
 export const journalAction = (type: MembershipEvent['type']): JournalAction => ACTION_BY_EVENT[type];
 
-export const isMembershipEvent = (e: { type: string }): e is MembershipEvent => Object.hasOwn(ACTION_BY_EVENT, e.type);
+export const isMembershipEvent = (e: { type: string }): e is MembershipEvent =>
+  Object.hasOwn(ACTION_BY_EVENT, e.type);

@@ -51,7 +51,10 @@ export type LeadChange =
 const { wait, hold, approve, cancel, trash } = LeadStatus;
 
 /** SPEC §4: which status each kind of chat activity moves a lead to, from each status. */
-const TRANSITIONS: Record<'requested' | 'joined' | 'left' | 'banned', Partial<Record<LeadStatus, LeadStatus>>> = {
+const TRANSITIONS: Record<
+  'requested' | 'joined' | 'left' | 'banned',
+  Partial<Record<LeadStatus, LeadStatus>>
+> = {
   requested: { [wait]: hold },
   joined: { [wait]: approve, [hold]: approve, [cancel]: approve, [trash]: approve },
   left: { [approve]: cancel },
@@ -87,7 +90,13 @@ export function decide(lead: Lead | null, input: LeadInput): LeadChange[] {
   const changes = usernameChange(lead, input.username);
   const to = TRANSITIONS[input.type][lead.status];
   if (to !== undefined) {
-    changes.push({ type: 'statusChanged', from: lead.status, to, first: !hasReached(lead, to), time: input.time });
+    changes.push({
+      type: 'statusChanged',
+      from: lead.status,
+      to,
+      first: !hasReached(lead, to),
+      time: input.time,
+    });
   }
   return changes;
 }
@@ -116,7 +125,10 @@ export function evolve(lead: Lead | null, change: LeadChange): Lead | null {
 }
 
 /** Applies `decide` then `evolve`: the new lead and what changed. */
-export function applyToLead(lead: Lead | null, input: LeadInput): { lead: Lead | null; changes: LeadChange[] } {
+export function applyToLead(
+  lead: Lead | null,
+  input: LeadInput,
+): { lead: Lead | null; changes: LeadChange[] } {
   const changes = decide(lead, input);
   return { lead: changes.reduce<Lead | null>(evolve, lead), changes };
 }

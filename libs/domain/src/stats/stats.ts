@@ -14,11 +14,23 @@ export interface OrganicCounters {
   leaves: number;
 }
 
-export const COUNTER_BY_STATUS: readonly (keyof LeadCounters)[] = ['starts', 'holds', 'confirms', 'cancels', 'trashes'];
+export const COUNTER_BY_STATUS: readonly (keyof LeadCounters)[] = [
+  'starts',
+  'holds',
+  'confirms',
+  'cancels',
+  'trashes',
+];
 
 export const counterFor = (status: LeadStatus): keyof LeadCounters => COUNTER_BY_STATUS[status]!;
 
-export const emptyLeadCounters = (): LeadCounters => ({ starts: 0, holds: 0, confirms: 0, cancels: 0, trashes: 0 });
+export const emptyLeadCounters = (): LeadCounters => ({
+  starts: 0,
+  holds: 0,
+  confirms: 0,
+  cancels: 0,
+  trashes: 0,
+});
 export const emptyOrganicCounters = (): OrganicCounters => ({ joins: 0, leaves: 0 });
 
 export function addLeadCounters(a: LeadCounters, b: LeadCounters): LeadCounters {

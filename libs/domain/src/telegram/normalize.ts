@@ -24,7 +24,15 @@ export type Normalized =
 
 /** Envelope fields of an event born from a Telegram update: the id is the bot and update id. */
 export function eventMeta(ctx: BotContext, updateId: number, key: number, time: number): EventMeta {
-  return { id: `${ctx.bot}:${updateId}`, version: EVENT_VERSION, key: String(key), account: ctx.account, bot: ctx.bot, updateId, time };
+  return {
+    id: `${ctx.bot}:${updateId}`,
+    version: EVENT_VERSION,
+    key: String(key),
+    account: ctx.account,
+    bot: ctx.bot,
+    updateId,
+    time,
+  };
 }
 
 export class MalformedUpdateError extends Error {
@@ -44,7 +52,8 @@ function field(o: Obj, name: string, path: string): Obj {
 }
 function int(o: Obj, name: string, path: string): number {
   const v = o[name];
-  if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw new MalformedUpdateError(`${path}.${name} must be an integer`);
+  if (typeof v !== 'number' || !Number.isSafeInteger(v))
+    throw new MalformedUpdateError(`${path}.${name} must be an integer`);
   return v;
 }
 const str = (o: Obj, name: string): string => (typeof o[name] === 'string' ? (o[name] as string) : '');
@@ -53,7 +62,12 @@ function user(o: Obj, path: string): Subscriber {
   return { id: int(o, 'id', path), username: str(o, 'username') };
 }
 function chatInfo(o: Obj, path: string): ChatInfo {
-  return { id: int(o, 'id', path), title: str(o, 'title'), type: str(o, 'type'), username: str(o, 'username') };
+  return {
+    id: int(o, 'id', path),
+    title: str(o, 'title'),
+    type: str(o, 'type'),
+    username: str(o, 'username'),
+  };
 }
 function member(o: Obj, name: string, path: string): ChatMemberLike {
   const m = field(o, name, path);
@@ -82,7 +96,8 @@ export function normalizeUpdate(raw: unknown, ctx: BotContext): Normalized {
     const chat = field(msg, 'chat', 'message');
     const text = str(msg, 'text');
     const payload = startCommandPayload(text);
-    if (payload === null || str(chat, 'type') !== 'private') return { kind: 'ignored', reason: 'not a /start in a private chat' };
+    if (payload === null || str(chat, 'type') !== 'private')
+      return { kind: 'ignored', reason: 'not a /start in a private chat' };
     const subscriber = user(field(msg, 'from', 'message'), 'message.from');
     return { kind: 'start', start: { updateId, time: int(msg, 'date', 'message'), subscriber, payload } };
   }
@@ -94,7 +109,11 @@ export function normalizeUpdate(raw: unknown, ctx: BotContext): Normalized {
     const time = int(req, 'date', 'chat_join_request');
     return {
       kind: 'event',
-      event: { ...meta(subscriber.id, time), type: 'JoinRequested', data: { chat, subscriber, inviteLink: inviteLink(req) } },
+      event: {
+        ...meta(subscriber.id, time),
+        type: 'JoinRequested',
+        data: { chat, subscriber, inviteLink: inviteLink(req) },
+      },
     };
   }
 
@@ -105,25 +124,39 @@ export function normalizeUpdate(raw: unknown, ctx: BotContext): Normalized {
     const from = user(field(cm, 'from', path), `${path}.from`);
     const time = int(cm, 'date', path);
     const newMember = field(cm, 'new_chat_member', path);
-    const subscriber = user(field(newMember, 'user', `${path}.new_chat_member`), `${path}.new_chat_member.user`);
+    const subscriber = user(
+      field(newMember, 'user', `${path}.new_chat_member`),
+      `${path}.new_chat_member.user`,
+    );
     const kind = classifyChatMember({
       from,
       old_chat_member: member(cm, 'old_chat_member', path),
       new_chat_member: member(cm, 'new_chat_member', path),
       via_join_request: cm['via_join_request'] === true,
-      invite_link: { creates_join_request: isObj(cm['invite_link']) && cm['invite_link']['creates_join_request'] === true },
+      invite_link: {
+        creates_join_request: isObj(cm['invite_link']) && cm['invite_link']['creates_join_request'] === true,
+      },
     });
     const m = meta(subscriber.id, time);
     const link = inviteLink(cm);
     switch (kind) {
       case 'joined':
-        return { kind: 'event', event: { ...m, type: 'MemberJoined', data: { chat, subscriber, inviteLink: link } } };
+        return {
+          kind: 'event',
+          event: { ...m, type: 'MemberJoined', data: { chat, subscriber, inviteLink: link } },
+        };
       case 'approved':
-        return { kind: 'event', event: { ...m, type: 'JoinRequestApproved', data: { chat, subscriber, inviteLink: link } } };
+        return {
+          kind: 'event',
+          event: { ...m, type: 'JoinRequestApproved', data: { chat, subscriber, inviteLink: link } },
+        };
       case 'left':
         return { kind: 'event', event: { ...m, type: 'MemberLeft', data: { chat, subscriber } } };
       case 'banned':
-        return { kind: 'event', event: { ...m, type: 'MemberBanned', data: { chat, subscriber, by: from.id } } };
+        return {
+          kind: 'event',
+          event: { ...m, type: 'MemberBanned', data: { chat, subscriber, by: from.id } },
+        };
       case null:
         return { kind: 'ignored', reason: 'membership unchanged' };
     }
@@ -139,7 +172,14 @@ export function normalizeUpdate(raw: unknown, ctx: BotContext): Normalized {
     if (status === 'left' || status === 'kicked') {
       return { kind: 'event', event: { ...m, type: 'BotRemovedFromChat', data: { chat } } };
     }
-    return { kind: 'event', event: { ...m, type: 'BotAddedToChat', data: { chat, admin: status === 'administrator' || status === 'creator' } } };
+    return {
+      kind: 'event',
+      event: {
+        ...m,
+        type: 'BotAddedToChat',
+        data: { chat, admin: status === 'administrator' || status === 'creator' },
+      },
+    };
   }
 
   return { kind: 'ignored', reason: 'update type not tracked' };

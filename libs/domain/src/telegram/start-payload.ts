@@ -10,7 +10,9 @@ const PAYLOAD = /^[A-Za-z0-9_-]{1,64}$/;
 export function parseStartPayload(payload: string): StartPayload {
   if (!PAYLOAD.test(payload)) return { code: '', click: '' };
   const dash = payload.indexOf('-');
-  return dash < 0 ? { code: payload, click: '' } : { code: payload.slice(0, dash), click: payload.slice(dash + 1) };
+  return dash < 0
+    ? { code: payload, click: '' }
+    : { code: payload.slice(0, dash), click: payload.slice(dash + 1) };
 }
 
 const START = /^\/start(?:@[A-Za-z0-9_]+)?(?:\s+(\S*))?\s*$/;

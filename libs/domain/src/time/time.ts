@@ -108,7 +108,12 @@ export function daySlices(from: number, to: number, tz: string): DaySlice[] {
     const nextStart = dayStart(next, tz);
     const sliceFrom = Math.max(from, start);
     const sliceTo = Math.min(to, nextStart - 1);
-    slices.push({ day, from: sliceFrom, to: sliceTo, whole: sliceFrom === start && sliceTo === nextStart - 1 });
+    slices.push({
+      day,
+      from: sliceFrom,
+      to: sliceTo,
+      whole: sliceFrom === start && sliceTo === nextStart - 1,
+    });
     day = next;
     start = nextStart;
   }
