@@ -75,7 +75,10 @@ cmd_fetch() {
   (cd "$src" && CGO_ENABLED=0 go build -buildvcs=false -o "$BIN.tmp" ./cmd/ferretdb)
   mv -f "$BIN.tmp" "$BIN"
   rm -rf "$src"
-  "$BIN" --version | head -n1 | grep -q "$FERRETDB_VERSION" || die "built binary reports a wrong version"
+  # Captured first: with pipefail, `| grep -q` can fail the pipeline by SIGPIPE after a match.
+  local version
+  version="$("$BIN" --version 2>&1)"
+  [[ "$version" == *"$FERRETDB_VERSION"* ]] || die "built binary reports a wrong version: $version"
   echo "$key" >"$MARKER"
   log "built $BIN in $(($(now_s) - t0))s"
 }
