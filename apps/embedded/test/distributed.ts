@@ -19,6 +19,13 @@ const SERVICES: [service: string, instances: number][] = [
   ['stats', 2],
 ];
 
+export interface DistributedStack extends Stack {
+  /** kill -9 of one running instance of a service. */
+  kill(service: string): Promise<void>;
+  /** Starts one more instance of a service. */
+  spawn(service: string): void;
+}
+
 async function waitForHttp(url: string, timeoutMs: number, output: () => string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -38,7 +45,7 @@ async function waitForHttp(url: string, timeoutMs: number, output: () => string)
  * on the real Kafka broker and MongoDB-protocol server of KAFKA_BROKERS / MONGO_URL, with topics
  * and a database of their own.
  */
-export async function startDistributedStack(): Promise<Stack> {
+export async function startDistributedStack(): Promise<DistributedStack> {
   const brokers = requireServer('KAFKA_BROKERS');
   const mongo = new URL(requireServer('MONGO_URL'));
   const run = randomUUID().slice(0, 8);
@@ -57,37 +64,38 @@ export async function startDistributedStack(): Promise<Stack> {
     PUBLIC_URL: `http://127.0.0.1:${ingestPort}`,
   };
   let output = '';
-  let processes: ChildProcess[] = [];
+  let processes: { service: string; child: ChildProcess }[] = [];
+  const start = (service: string) => {
+    const port = service === 'ingest' ? ingestPort : service === 'api-gateway' ? apiPort : 0;
+    const child = spawn(process.execPath, [path.join(ROOT, 'apps', service, 'dist', 'main.js')], {
+      env: { ...env, PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const tag = `[${service} ${child.pid}] `;
+    const keep = (chunk: Buffer) => {
+      output = (output + chunk.toString().replace(/^/gm, tag)).slice(-20_000);
+    };
+    child.stdout!.on('data', keep);
+    child.stderr!.on('data', keep);
+    processes.push({ service, child });
+  };
+  const exited = (child: ChildProcess) =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+    });
   const spawnAll = async (): Promise<void> => {
-    processes = SERVICES.flatMap(([service, instances]) =>
-      Array.from({ length: instances }, () => {
-        const port = service === 'ingest' ? ingestPort : service === 'api-gateway' ? apiPort : 0;
-        const child = spawn(process.execPath, [path.join(ROOT, 'apps', service, 'dist', 'main.js')], {
-          env: { ...env, PORT: String(port) },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        const tag = `[${service} ${child.pid}] `;
-        const keep = (chunk: Buffer) => {
-          output = (output + chunk.toString().replace(/^/gm, tag)).slice(-20_000);
-        };
-        child.stdout!.on('data', keep);
-        child.stderr!.on('data', keep);
-        return child;
-      }),
-    );
+    processes = [];
+    for (const [service, instances] of SERVICES) for (let i = 0; i < instances; i++) start(service);
     await waitForHttp(`http://127.0.0.1:${apiPort}/health`, 60_000, () => output);
     await waitForHttp(`http://127.0.0.1:${ingestPort}/`, 60_000, () => output);
   };
   const stopAll = async (signal: NodeJS.Signals): Promise<void> => {
     await Promise.all(
-      processes.map(
-        (child) =>
-          new Promise<void>((resolve) => {
-            if (child.exitCode !== null || child.signalCode !== null) return resolve();
-            child.once('exit', () => resolve());
-            child.kill(signal);
-          }),
-      ),
+      processes.map(({ child }) => {
+        child.kill(signal);
+        return exited(child);
+      }),
     );
   };
 
@@ -105,6 +113,15 @@ export async function startDistributedStack(): Promise<Stack> {
     url: `http://127.0.0.1:${apiPort}`,
     webhookUrl: `http://127.0.0.1:${ingestPort}`,
     clock: null,
+    async kill(service) {
+      const running = processes.find(
+        (p) => p.service === service && p.child.exitCode === null && p.child.signalCode === null,
+      );
+      if (!running) throw new Error(`no running ${service}`);
+      running.child.kill('SIGKILL');
+      await exited(running.child);
+    },
+    spawn: start,
     catalog: stores.catalog,
     ingest: stores.ingest,
     async restart() {

@@ -47,6 +47,14 @@ export class KafkaEventLog implements EventLog {
       clientId: options.clientId,
       brokers: options.brokers,
       logLevel: logLevel.WARN,
+      logCreator: () => (entry) => {
+        const message = entry.log.message;
+        // Two topic creators racing each other, and a notice about our own retry setting: noise.
+        if (/Topic creation errors|Limiting retries for the idempotent producer/.test(message)) return;
+        this.log(
+          `kafkajs ${entry.namespace}: ${message}${entry.log.error ? ` (${String(entry.log.error)})` : ''}`,
+        );
+      },
       retry: { initialRetryTime: 200, retries: 10 },
     });
     // Idempotent: a retried send is not written twice within the producer's session.
@@ -216,8 +224,22 @@ export class KafkaEventLog implements EventLog {
 
   async resetGroup(group: string, topicName: Topic): Promise<void> {
     const topic = this.name(topicName);
+    const groupId = this.name(group);
     await this.ensureTopic(topic);
-    await this.admin.resetOffsets({ groupId: this.name(group), topic, earliest: true });
+    // Members that just stopped leave the group through a rebalance; wait for it to settle empty.
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const [described] = (await this.admin.describeGroups([groupId])).groups;
+      const state = described?.state ?? 'Dead';
+      if (state === 'Empty' || state === 'Dead') break;
+      if (Date.now() > deadline) {
+        throw new Error(
+          `consumer group ${groupId} still has members (${state}): stop the services before a rebuild`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    await this.admin.resetOffsets({ groupId, topic, earliest: true });
   }
 
   /** Removes every event of a topic (before a rebuild regenerates a derived topic). */

@@ -56,6 +56,11 @@ class Pending<T extends { _id: string }> {
  * update as the `$inc`. A partition's increments arrive in increasing order, so the ones reaching
  * one document do too, and a redelivery, overlapping or not, finds its old increments at or below
  * the mark.
+ *
+ * A rollup row is one document per source partition, summed on read: each document then has a
+ * single writer (the consumer that owns the partition), so instances never update one document
+ * concurrently. That matters on servers whose per-document updates are not atomic across clients
+ * (FerretDB loses concurrent `$inc`s), and spares MongoDB a hot document.
  */
 export class MongoStatsStore implements StatsStore {
   constructor(private readonly m: Models) {}
@@ -67,10 +72,10 @@ export class MongoStatsStore implements StatsStore {
       const { account, day } = inc;
       if (inc.kind === 'lead') {
         const zero = { account, campaign: inc.campaign, day, ...emptyLeadCounters(), cp: {} };
-        leads.add(`L:${account}:${inc.campaign}:${day}`, zero, inc);
+        leads.add(`L:${account}:${inc.campaign}:${day}:${inc.partition}`, zero, inc);
       } else {
         const zero = { account, chat: inc.chat, day, ...emptyOrganicCounters(), cp: {} };
-        organic.add(`O:${account}:${inc.chat}:${day}`, zero, inc);
+        organic.add(`O:${account}:${inc.chat}:${day}:${inc.partition}`, zero, inc);
       }
     }
     await Promise.all([
