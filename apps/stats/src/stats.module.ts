@@ -1,11 +1,4 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  Module,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
+import { Inject, Injectable, Module } from '@nestjs/common';
 import { Topics } from '@subtrack/contracts';
 import {
   CATALOG_STORE,
@@ -14,35 +7,22 @@ import {
   type CatalogStore,
   type EventLog,
   type StatsStore,
-  type Subscription,
 } from '@subtrack/ports';
+import { LogConsumer } from '@subtrack/runtime';
 import { RollupProjector } from './rollup-projector';
 
 export const STATS_GROUP = 'stats';
 
+/** Thin shell: the rollup projector subscribed to the lead events topic. */
 @Injectable()
-export class StatsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('stats');
-  private subscription: Subscription | null = null;
-  private readonly projector: RollupProjector;
-
+export class StatsConsumer extends LogConsumer {
   constructor(
-    @Inject(EVENT_LOG) private readonly log: EventLog,
+    @Inject(EVENT_LOG) log: EventLog,
     @Inject(STATS_STORE) stats: StatsStore,
     @Inject(CATALOG_STORE) catalog: CatalogStore,
   ) {
-    this.projector = new RollupProjector(stats, catalog);
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    this.subscription = await this.log.subscribe({ topic: Topics.leads, group: STATS_GROUP }, (batch) =>
-      this.projector.handle(batch),
-    );
-    this.logger.log('consuming lead events');
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.subscription?.stop();
+    const projector = new RollupProjector(stats, catalog);
+    super(log, Topics.leads, STATS_GROUP, (batch) => projector.handle(batch));
   }
 }
 

@@ -4,3 +4,4 @@ export { coreModule } from './core.module';
 export { resolveAdminToken } from './admin-token';
 export { startService, runService } from './service';
 export type { ServiceOptions, RunningService } from './service';
+export { LogConsumer } from './log-consumer';
