@@ -14,6 +14,7 @@ import { AccountController, AdminController } from './account.controllers';
 import { ApiErrorFilter } from './api-error';
 import { DataController } from './data.controllers';
 import { OPENAPI } from './openapi';
+import { PostbacksController } from './postbacks.controller';
 import { SetupController } from './setup.controllers';
 import { StatsQuery } from './stats-query';
 import { CLOCK, type Clock } from '@subtrack/config';
@@ -33,7 +34,14 @@ export class MetaController {
 
 /** The HTTP API. Expects CONFIG, ADMIN_TOKEN, CLOCK and the store ports from the composition root. */
 @Module({
-  controllers: [AdminController, AccountController, SetupController, DataController, MetaController],
+  controllers: [
+    AdminController,
+    AccountController,
+    SetupController,
+    DataController,
+    PostbacksController,
+    MetaController,
+  ],
   providers: [
     { provide: APP_FILTER, useClass: ApiErrorFilter },
     {

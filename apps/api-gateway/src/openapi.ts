@@ -236,6 +236,26 @@ export const OPENAPI = {
         responses: ok({ type: 'object' }),
       },
     },
+    '/api/postbacks/list.json': {
+      get: {
+        summary: 'Postback deliveries with their attempt log, newest first',
+        parameters: [
+          q('campaign', 'Campaign id'),
+          q('status', 'Lead status 0-4', { type: 'integer', minimum: 0, maximum: 4 }),
+          q('state', 'pending|delivered|failed', { enum: ['pending', 'delivered', 'failed'] }),
+          ...range,
+          ...page,
+        ],
+        responses: ok({ type: 'array' }, { total: int }),
+      },
+    },
+    '/api/postbacks/resend.json': {
+      post: {
+        summary: 'Send one delivery again now',
+        requestBody: json({ id: str }, ['id']),
+        responses: ok({ type: 'object' }),
+      },
+    },
     '/telegram/webhook/{botId}': {
       post: {
         summary: 'Telegram webhook (X-Telegram-Bot-Api-Secret-Token required)',

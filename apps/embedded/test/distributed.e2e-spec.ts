@@ -1,11 +1,13 @@
 import { botWithChat, createAccount, utc, utcDay } from './harness';
 import { startDistributedStack, type DistributedStack } from './distributed';
+import { describePostbacks } from './postbacks';
 import { describeLifecycle } from './scenario';
 
 // Same scenario, same expected answers: ingest, api-gateway, two lead-projection and two stats
 // processes on real Kafka and a MongoDB-protocol server.
 jest.setTimeout(180_000);
 describeLifecycle('distributed', () => startDistributedStack(), 300_000);
+describePostbacks('distributed', () => startDistributedStack());
 
 describe('distributed: a service process killed during a run', () => {
   let stack: DistributedStack;

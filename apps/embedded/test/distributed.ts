@@ -62,6 +62,7 @@ export async function startDistributedStack(): Promise<DistributedStack> {
     TELEGRAM_API_ROOT: telegram.url,
     TELEGRAM_MODE: 'webhook',
     PUBLIC_URL: `http://127.0.0.1:${ingestPort}`,
+    POSTBACK_ALLOW_PRIVATE: '1',
   };
   let output = '';
   let processes: { service: string; child: ChildProcess }[] = [];

@@ -75,6 +75,7 @@ export async function startStack(opts: { mode?: 'webhook' | 'polling' } = {}): P
     TELEGRAM_API_ROOT: telegram.url,
     TELEGRAM_MODE: opts.mode ?? 'webhook',
     BOT_REFRESH_MS: '200',
+    POSTBACK_ALLOW_PRIVATE: '1',
     ...(opts.mode === 'polling' ? {} : { PUBLIC_URL: `http://127.0.0.1:${port}` }),
   });
   const boot = () => startEmbedded({ config, clock: () => clock.now, logger: ['error'], idlePollMs: 50 });

@@ -1,15 +1,25 @@
-import { Inject, Injectable, Module } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Module,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { CONFIG, type Config } from '@subtrack/config';
 import { Topics } from '@subtrack/contracts';
 import {
   CATALOG_STORE,
   EVENT_LOG,
   LEAD_STORE,
+  POSTBACK_STORE,
   type CatalogStore,
   type EventLog,
   type LeadStore,
+  type PostbackStore,
 } from '@subtrack/ports';
 import { LogConsumer } from '@subtrack/runtime';
 import { LeadProjector } from './lead-projector';
+import { PostbackSender } from './postback-sender';
 
 export const LEAD_PROJECTION_GROUP = 'lead-projection';
 
@@ -26,5 +36,23 @@ export class LeadProjectionConsumer extends LogConsumer {
   }
 }
 
-@Module({ providers: [LeadProjectionConsumer] })
+/** Delivers the postbacks the projection queued. */
+@Injectable()
+export class PostbackDelivery implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly sender: PostbackSender;
+
+  constructor(@Inject(POSTBACK_STORE) store: PostbackStore, @Inject(CONFIG) config: Config) {
+    this.sender = new PostbackSender(store, { allowPrivate: config.POSTBACK_ALLOW_PRIVATE });
+  }
+
+  onApplicationBootstrap(): void {
+    this.sender.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.sender.stop();
+  }
+}
+
+@Module({ providers: [LeadProjectionConsumer, PostbackDelivery] })
 export class LeadProjectionModule {}

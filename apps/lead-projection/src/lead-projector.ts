@@ -1,6 +1,8 @@
 import {
   EVENT_VERSION,
+  LEAD_STATUS_NAMES,
   Topics,
+  type LeadStatusName,
   type LeadEvent,
   type MembershipEvent,
   type SubscriberStarted,
@@ -9,14 +11,20 @@ import {
 import {
   applyToLead,
   attributeLead,
+  insideUnsubscribeWindow,
   isMembershipEvent,
+  renderTemplate,
+  templatesFor,
   movesLead,
   journalAction,
   type LeadChange,
   type LeadInput,
 } from '@subtrack/domain';
 import type {
+  Account,
+  Campaign,
   CatalogStore,
+  NewPostback,
   EventLog,
   JournalEntry,
   LeadStore,
@@ -65,7 +73,7 @@ export class LeadProjector {
       else bySubscriber.set(lead.subscriber, [lead]);
     }
 
-    const work = new BatchWork();
+    const work = new BatchWork(await this.postbackSettings(batch, bySubscriber));
     const seen = await this.leads.applied(batch.map((l) => l.event.id));
     for (const logged of batch) {
       const { event } = logged;
@@ -99,8 +107,29 @@ export class LeadProjector {
       leads: [...work.leads.values()],
       journal: work.journal,
       transitions: work.transitions,
+      postbacks: work.postbacks,
       applied: work.applied,
     });
+  }
+
+  /** The campaigns (and their accounts) whose leads this batch may move, for their postbacks. */
+  private async postbackSettings(
+    batch: readonly LoggedEvent[],
+    bySubscriber: Map<number, StoredLead[]>,
+  ): Promise<PostbackSettings> {
+    const ids = new Set<number>();
+    for (const leads of bySubscriber.values()) for (const l of leads) ids.add(l.campaign);
+    for (const { event } of batch) if (event.type === 'SubscriberStarted') ids.add(event.data.campaign);
+    const settings: PostbackSettings = new Map();
+    const accounts = new Map<number, Account | null>();
+    for (const id of ids) {
+      const campaign = await this.catalog.getCampaign(id);
+      if (!campaign) continue;
+      if (!accounts.has(campaign.account))
+        accounts.set(campaign.account, await this.catalog.getAccount(campaign.account));
+      settings.set(id, { campaign, account: accounts.get(campaign.account) ?? null });
+    }
+    return settings;
   }
 
   private started(
@@ -176,8 +205,14 @@ export class LeadProjector {
   }
 }
 
+type PostbackSettings = Map<number, { campaign: Campaign; account: Account | null }>;
+
 /** What one batch changes, accumulated in order. */
 class BatchWork {
+  readonly postbacks: NewPostback[] = [];
+
+  constructor(private readonly settings: PostbackSettings) {}
+
   readonly leads = new Map<number, StoredLead>();
   readonly journal: JournalEntry[] = [];
   readonly transitions: LeadTransition[] = [];
@@ -204,20 +239,54 @@ class BatchWork {
           first,
           time: logged.event.time,
         });
-        this.derive(logged, {
+        const id = this.derive(logged, {
           type: 'LeadStatusChanged',
           data: { ...base, subscriber, click: lead.click, from, to, first, joinTime: lead.joinTime },
         });
+        this.postback(id, lead, LEAD_STATUS_NAMES[to], lead.click, logged.event.time);
       } else if (change.type === 'clickReplaced') {
-        this.derive(logged, {
+        const id = this.derive(logged, {
           type: 'LeadClickReplaced',
           data: { ...base, subscriber, click: change.click, status: lead.status },
         });
+        // The newest ad gets the credit: its tracker hears the wait postback for the new click.
+        this.postback(id, lead, 'wait', change.click, logged.event.time);
       }
     }
   }
 
-  derive(logged: LoggedEvent<TelegramEvent>, body: Pick<LeadEvent, 'type' | 'data'>): void {
+  /** Queues the postback announcing a change, when the campaign or account has a template for it. */
+  private postback(id: string, lead: StoredLead, status: LeadStatusName, click: string, time: number): void {
+    const setting = this.settings.get(lead.campaign);
+    if (!setting) return;
+    const { campaign, account } = setting;
+    const template = templatesFor(account?.postbacks ?? {}, campaign.postbacks)[status];
+    if (!template || !insideUnsubscribeWindow(status, time, lead.joinTime, campaign.unsubWindow)) return;
+    const values = {
+      click,
+      status,
+      campaign: campaign.code,
+      user: lead.account,
+      lead: lead.id,
+      subscriber: lead.subscriber,
+      username: lead.username,
+      chat: lead.chat,
+      time,
+    };
+    this.postbacks.push({
+      id,
+      account: lead.account,
+      campaign: lead.campaign,
+      lead: lead.id,
+      status,
+      url: renderTemplate(template, values),
+      method: campaign.method,
+      body: campaign.method === 'POST' ? renderTemplate(campaign.body, values) : '',
+      created: time,
+    });
+  }
+
+  derive(logged: LoggedEvent<TelegramEvent>, body: Pick<LeadEvent, 'type' | 'data'>): string {
     const n = this.derivedCount.get(logged.seq) ?? 0;
     if (n >= DERIVED_PER_EVENT)
       throw new Error(`event ${logged.event.id} derived more than ${DERIVED_PER_EVENT} events`);
@@ -234,5 +303,6 @@ class BatchWork {
       source: { partition: logged.partition, order: logged.seq * DERIVED_PER_EVENT + n },
       ...body,
     } as LeadEvent);
+    return `${event.id}:${n}`;
   }
 }

@@ -10,3 +10,12 @@ export * from './time/time';
 export * from './stats/stats';
 export { planRange } from './stats/plan';
 export type { RangePlan, LiveStretch } from './stats/plan';
+export {
+  templatesFor,
+  renderTemplate,
+  insideUnsubscribeWindow,
+  nextRetryAt,
+  isPrivateAddress,
+  RETRY_FOR_MS,
+} from './postback/postback';
+export type { Templates, MacroValues } from './postback/postback';

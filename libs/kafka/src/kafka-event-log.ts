@@ -48,12 +48,10 @@ export class KafkaEventLog implements EventLog {
       brokers: options.brokers,
       logLevel: logLevel.WARN,
       logCreator: () => (entry) => {
-        const message = entry.log.message;
+        const text = `${entry.log.message}${entry.log.error ? ` (${String(entry.log.error)})` : ''}`;
         // Two topic creators racing each other, and a notice about our own retry setting: noise.
-        if (/Topic creation errors|Limiting retries for the idempotent producer/.test(message)) return;
-        this.log(
-          `kafkajs ${entry.namespace}: ${message}${entry.log.error ? ` (${String(entry.log.error)})` : ''}`,
-        );
+        if (/Topic creation errors|Limiting retries for the idempotent producer/.test(text)) return;
+        this.log(`kafkajs ${entry.namespace}: ${text}`);
       },
       retry: { initialRetryTime: 200, retries: 10 },
     });

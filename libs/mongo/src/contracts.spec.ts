@@ -6,6 +6,8 @@ import {
   leadCounters,
   leadIncrement as lead,
   leadStoreContract,
+  newPostback,
+  postbackStoreContract,
   sample,
   statsStoreContract,
   storedLead,
@@ -42,6 +44,7 @@ if (!base) {
     const stores: MongoStores = await openMongoStores(url);
     const raw = await mongoose.createConnection(url).asPromise();
     return {
+      url,
       stores,
       raw,
       close: async () => {
@@ -62,6 +65,10 @@ if (!base) {
   ingestStoreContract('MongoDB', storeOf('ingest'));
   leadStoreContract('MongoDB', storeOf('leads'));
   statsStoreContract('MongoDB', storeOf('stats'));
+  postbackStoreContract('MongoDB', async () => {
+    const { stores, close } = await open();
+    return { leads: stores.leads, postbacks: stores.postbacks, close };
+  });
 
   describe('MongoDB adapters without transactions', () => {
     const fixture = useFixture(open);
@@ -85,6 +92,14 @@ if (!base) {
         'account_1_time_-1__id_-1',
       ]);
       expect(await names('lead_transitions')).toEqual(['_id_', 'account_1_time_1', 'campaign_1_time_1']);
+      expect(await names('postbacks')).toEqual([
+        '_id_',
+        'account_1_campaign_1_created_-1__id_-1',
+        'account_1_created_-1__id_-1',
+        'account_1_state_1_created_-1__id_-1',
+        'account_1_status_1_created_-1__id_-1',
+        'state_1_nextAt_1__id_1',
+      ]);
       const code = (await fixture().raw.db!.collection('campaigns').indexes()).find(
         (i) => i.name === 'code_1',
       );
@@ -95,7 +110,7 @@ if (!base) {
       const { leads } = fixture().stores;
       const newer = storedLead({ id: 1, subscriber: 701, seq: 50 });
       const older = storedLead({ id: 2, subscriber: 702, seq: 10 });
-      await leads.commit({ leads: [newer, older], journal: [], transitions: [], applied: [] });
+      await leads.commit({ leads: [newer, older], journal: [], transitions: [], postbacks: [], applied: [] });
 
       const advanced = { ...older, username: 'renamed', seq: 20 };
       const created = storedLead({ id: 3, subscriber: 703, seq: 30 });
@@ -103,6 +118,7 @@ if (!base) {
         leads: [{ ...newer, click: 'stale', seq: 40 }, advanced, created],
         journal: [],
         transitions: [],
+        postbacks: [],
         applied: [],
       });
       const stored = await leads.leadsOf([701, 702, 703]);
@@ -112,12 +128,12 @@ if (!base) {
     it('still throws write errors other than an existing key', async () => {
       const { leads } = fixture().stores;
       const entry = journalEntry({ id: 10, time: T });
-      await leads.commit({ leads: [], journal: [entry], transitions: [], applied: [] });
+      await leads.commit({ leads: [], journal: [entry], transitions: [], postbacks: [], applied: [] });
       // An array `_id` (refused with code 53 by MongoDB and FerretDB alike) stands in for any failure
       // that is not a duplicate key, in the same batch as one that is.
       const broken = journalEntry({ id: [11] as unknown as number, time: T });
       await expect(
-        leads.commit({ leads: [], journal: [entry, broken], transitions: [], applied: [] }),
+        leads.commit({ leads: [], journal: [entry, broken], transitions: [], postbacks: [], applied: [] }),
       ).rejects.toThrow();
     });
 
@@ -157,6 +173,34 @@ if (!base) {
       expect(await stats.leadRollups(range)).toEqual(
         new Map([['2025-01-15', leadCounters({ confirms: 1 })]]),
       );
+    });
+
+    it('hands each due postback to one of several workers racing for it', async () => {
+      const { url, stores } = fixture();
+      // Workers on connections of their own, as separate processes would be.
+      const others = await Promise.all([openMongoStores(url), openMongoStores(url), openMongoStores(url)]);
+      try {
+        const ids = Array.from({ length: 30 }, (_, i) => `race:${i}`);
+        await stores.leads.commit({
+          leads: [],
+          journal: [],
+          transitions: [],
+          postbacks: ids.map((id) => newPostback({ id })),
+          applied: [],
+        });
+        const now = T * 1000;
+        const workers = [stores, ...others].map((s) => s.postbacks);
+        const rounds = await Promise.all(
+          workers.flatMap((w) => [w.claimDue(now, 50, 30_000), w.claimDue(now, 50, 30_000)]),
+        );
+        const claimed = rounds.flat().map((d) => d.id);
+        expect(claimed.length).toBe(new Set(claimed).size);
+        // Whatever the race left unclaimed is claimed by the next round, still once.
+        const rest = (await stores.postbacks.claimDue(now, 50, 30_000)).map((d) => d.id);
+        expect([...claimed, ...rest].sort()).toEqual([...ids].sort());
+      } finally {
+        await Promise.all(others.map((s) => s.close()));
+      }
     });
   });
 }

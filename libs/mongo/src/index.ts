@@ -1,12 +1,13 @@
-import type { CatalogStore, IngestStore, LeadStore, StatsStore } from '@subtrack/ports';
+import type { CatalogStore, IngestStore, LeadStore, PostbackStore, StatsStore } from '@subtrack/ports';
 import mongoose from 'mongoose';
 import { MongoCatalogStore } from './catalog-store';
 import { MongoIngestStore } from './ingest-store';
 import { MongoLeadStore } from './lead-store';
 import { bindModels } from './models';
+import { MongoPostbackStore } from './postback-store';
 import { MongoStatsStore } from './stats-store';
 
-export { MongoCatalogStore, MongoIngestStore, MongoLeadStore, MongoStatsStore };
+export { MongoCatalogStore, MongoIngestStore, MongoLeadStore, MongoPostbackStore, MongoStatsStore };
 export { bindModels, type Models } from './models';
 
 /** The projection stores of the distributed deployment, on one MongoDB database. */
@@ -14,6 +15,7 @@ export interface MongoStores {
   catalog: CatalogStore;
   ingest: IngestStore;
   leads: LeadStore;
+  postbacks: PostbackStore;
   stats: StatsStore;
   close(): Promise<void>;
 }
@@ -32,6 +34,7 @@ export async function openMongoStores(url: string): Promise<MongoStores> {
       catalog: new MongoCatalogStore(models),
       ingest: new MongoIngestStore(models),
       leads: new MongoLeadStore(models),
+      postbacks: new MongoPostbackStore(models),
       stats: new MongoStatsStore(models),
       close: () => conn.close(),
     };

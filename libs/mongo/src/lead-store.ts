@@ -19,7 +19,7 @@ import type {
   StoredLead,
 } from '@subtrack/ports';
 import type { FilterQuery } from 'mongoose';
-import type { JournalDoc, LeadDoc, Models, TransitionDoc } from './models';
+import type { JournalDoc, LeadDoc, Models, PostbackDoc, TransitionDoc } from './models';
 import { insertNew } from './writes';
 
 const STREAM_PAGE = 1000;
@@ -55,11 +55,11 @@ const toEntry = (d: JournalDoc): JournalEntry => ({
 });
 
 /** `{ field: value }` for each filter that is set. */
-function defined<T>(filters: Record<string, unknown>): FilterQuery<T> {
+export function defined<T>(filters: Record<string, unknown>): FilterQuery<T> {
   return Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined)) as FilterQuery<T>;
 }
 /** Inclusive bounds, or nothing when neither is set. */
-function between(
+export function between(
   from: number | undefined,
   to: number | undefined,
 ): { $gte?: number; $lte?: number } | undefined {
@@ -81,9 +81,10 @@ export class MongoLeadStore implements LeadStore {
 
   /**
    * Without transactions every part is written so that a retry redoes only what is missing: journal
-   * rows and transitions are inserted once under the id of the event they came from, and leads go
-   * last and only forward in seq. Leads last matters: the projector skips an event whose seq a
-   * stored lead has reached, so a lead written before its transitions could strand them.
+   * rows, transitions and postbacks are inserted once under the id of the event they came from, and
+   * leads go last and only forward in seq. Leads last matters: the projector skips an event whose seq
+   * a stored lead has reached, so a lead written before its transitions or postbacks could strand
+   * them. An existing postback is left alone: its delivery state and attempts are the worker's.
    */
   async commit(work: LeadUnitOfWork): Promise<void> {
     const results = await Promise.allSettled([
@@ -95,6 +96,18 @@ export class MongoLeadStore implements LeadStore {
         this.m.transitions,
         work.transitions.map(({ id, ...t }): TransitionDoc => ({ _id: id, ...t })),
       ),
+      insertNew(
+        this.m.postbacks,
+        work.postbacks.map(({ id, ...p }): PostbackDoc => ({
+          _id: id,
+          ...p,
+          state: 'pending',
+          attempts: [],
+          nextAt: 0,
+          leaseUntil: 0,
+          claims: 0,
+        })),
+      ),
     ]);
     for (const r of results) if (r.status === 'rejected') throw r.reason;
     await this.upsertLeads(work.leads.map(toLeadDoc));
@@ -105,6 +118,7 @@ export class MongoLeadStore implements LeadStore {
     );
   }
 
+  /** Postbacks are kept: a rebuild must neither send a delivery again nor forget one. */
   async reset(): Promise<void> {
     await Promise.all([
       this.m.leads.deleteMany({}),

@@ -1,5 +1,12 @@
 import type { JournalAction, LeadStatus } from '@subtrack/contracts';
-import type { JoinMode, PostbackMethod, PostbackTemplates } from '@subtrack/ports';
+import type {
+  DeliveryState,
+  JoinMode,
+  PostbackAttempt,
+  PostbackDelivery,
+  PostbackMethod,
+  PostbackTemplates,
+} from '@subtrack/ports';
 import { Schema, type Connection } from 'mongoose';
 
 // Documents are plain records: no version key, and empty objects (postbacks `{}`) kept as they are.
@@ -133,6 +140,29 @@ export interface OrganicRollupDoc {
   joins: number;
   leaves: number;
   cp: Record<string, number>;
+}
+/** `_id` is the delivery id. `leaseUntil` mirrors the latest claim for the due query; see claims. */
+export interface PostbackDoc {
+  _id: string;
+  account: number;
+  campaign: number;
+  lead: number;
+  status: PostbackDelivery['status'];
+  url: string;
+  method: PostbackDelivery['method'];
+  body: string;
+  created: number;
+  state: DeliveryState;
+  attempts: PostbackAttempt[];
+  nextAt: number;
+  leaseUntil: number;
+  /** How many claims were recorded, a hint only: the claims ledger is the truth. */
+  claims: number;
+}
+/** One claim (or release, `until` 0) of a delivery, `_id` `<delivery>#<n>`; never updated. */
+export interface PostbackClaimDoc {
+  _id: string;
+  until: number;
 }
 
 const counters = new Schema<CounterDoc>({ _id: String, seq: Number }, plain);
@@ -307,6 +337,33 @@ const organicRollups = new Schema<OrganicRollupDoc>(
 organicRollups.index({ account: 1, chat: 1, day: 1 });
 organicRollups.index({ account: 1, day: 1 });
 
+const postbacks = new Schema<PostbackDoc>(
+  {
+    _id: String,
+    account: Number,
+    campaign: Number,
+    lead: Number,
+    status: String,
+    url: String,
+    method: String,
+    body: String,
+    created: Number,
+    state: String,
+    attempts: Schema.Types.Mixed,
+    nextAt: Number,
+    leaseUntil: Number,
+    claims: Number,
+  },
+  plain,
+);
+postbacks.index({ account: 1, created: -1, _id: -1 });
+postbacks.index({ account: 1, campaign: 1, created: -1, _id: -1 });
+postbacks.index({ account: 1, state: 1, created: -1, _id: -1 });
+postbacks.index({ account: 1, status: 1, created: -1, _id: -1 });
+postbacks.index({ state: 1, nextAt: 1, _id: 1 });
+
+const postbackClaims = new Schema<PostbackClaimDoc>({ _id: String, until: Number }, plain);
+
 const appliedEvents = new Schema<{ _id: string }>({ _id: String }, plain);
 
 /** Every model, bound to one connection under fixed collection names. */
@@ -323,6 +380,8 @@ export function bindModels(conn: Connection) {
     leads: conn.model('Lead', leads, 'leads'),
     journal: conn.model('JournalEntry', journal, 'journal'),
     transitions: conn.model('LeadTransition', transitions, 'lead_transitions'),
+    postbacks: conn.model('Postback', postbacks, 'postbacks'),
+    postbackClaims: conn.model('PostbackClaim', postbackClaims, 'postback_claims'),
     appliedEvents: conn.model('AppliedEvent', appliedEvents, 'applied_events'),
     leadRollups: conn.model('LeadRollup', leadRollups, 'rollup_leads'),
     organicRollups: conn.model('OrganicRollup', organicRollups, 'rollup_organic'),

@@ -3,4 +3,5 @@ export type * from './catalog.port';
 export type * from './ingest.port';
 export type * from './lead.port';
 export type * from './stats.port';
+export type * from './postback.port';
 export * from './tokens';

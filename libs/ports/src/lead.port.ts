@@ -1,6 +1,7 @@
 import type { JournalAction, LeadStatus } from '@subtrack/contracts';
 import type { Lead } from '@subtrack/domain';
 import type { LeadCounters, OrganicCounters } from '@subtrack/domain';
+import type { NewPostback } from './postback.port';
 
 /** A lead as stored: the domain state plus the seq of the last event applied to it. */
 export interface StoredLead extends Lead {
@@ -39,6 +40,8 @@ export interface LeadUnitOfWork {
   leads: StoredLead[];
   journal: JournalEntry[];
   transitions: LeadTransition[];
+  /** Postbacks announcing the status changes of this work: inserted once per id, never reset. */
+  postbacks: NewPostback[];
   /** Ids of the events this work applied; written last, so a seen id means fully applied. */
   applied: string[];
 }

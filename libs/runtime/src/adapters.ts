@@ -1,5 +1,12 @@
 import { isDistributed, type Config } from '@subtrack/config';
-import type { CatalogStore, EventLog, IngestStore, LeadStore, StatsStore } from '@subtrack/ports';
+import type {
+  CatalogStore,
+  EventLog,
+  IngestStore,
+  LeadStore,
+  PostbackStore,
+  StatsStore,
+} from '@subtrack/ports';
 
 /** Every port bound to one backend. */
 export interface Adapters {
@@ -9,6 +16,7 @@ export interface Adapters {
   ingest: IngestStore;
   leads: LeadStore;
   stats: StatsStore;
+  postbacks: PostbackStore;
   close(): Promise<void>;
 }
 

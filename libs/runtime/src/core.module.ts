@@ -1,6 +1,13 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { ADMIN_TOKEN, CLOCK, CONFIG, systemClock, type Clock, type Config } from '@subtrack/config';
-import { CATALOG_STORE, EVENT_LOG, INGEST_STORE, LEAD_STORE, STATS_STORE } from '@subtrack/ports';
+import {
+  CATALOG_STORE,
+  EVENT_LOG,
+  INGEST_STORE,
+  LEAD_STORE,
+  POSTBACK_STORE,
+  STATS_STORE,
+} from '@subtrack/ports';
 import type { Adapters } from './adapters';
 
 export interface CoreOptions {
@@ -26,6 +33,7 @@ export function coreModule(options: CoreOptions, imports: DynamicModule['imports
     { provide: INGEST_STORE, useValue: adapters.ingest },
     { provide: LEAD_STORE, useValue: adapters.leads },
     { provide: STATS_STORE, useValue: adapters.stats },
+    { provide: POSTBACK_STORE, useValue: adapters.postbacks },
   ];
   return { module: CoreModule, global: true, imports, providers, exports: providers.map((p) => p.provide) };
 }

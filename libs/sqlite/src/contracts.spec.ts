@@ -3,6 +3,7 @@ import {
   eventLogContract,
   ingestStoreContract,
   leadStoreContract,
+  postbackStoreContract,
   statsStoreContract,
 } from '@subtrack/testing';
 import fs from 'node:fs';
@@ -42,3 +43,8 @@ catalogStoreContract('embedded SQLite', storeOf('catalog'));
 ingestStoreContract('embedded SQLite', storeOf('ingest'));
 leadStoreContract('embedded SQLite', storeOf('leads'));
 statsStoreContract('embedded SQLite', storeOf('stats'));
+
+postbackStoreContract('embedded SQLite', async () => {
+  const adapters = await open();
+  return { leads: adapters.leads, postbacks: adapters.postbacks, close: adapters.close };
+});

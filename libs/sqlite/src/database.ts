@@ -71,6 +71,13 @@ CREATE INDEX IF NOT EXISTS leads_campaign_start ON leads(campaign, start_time DE
 CREATE INDEX IF NOT EXISTS leads_account_status_start ON leads(account, status, start_time DESC, id DESC);
 CREATE INDEX IF NOT EXISTS leads_campaign_status_start ON leads(campaign, status, start_time DESC, id DESC);
 
+CREATE TABLE IF NOT EXISTS postbacks (
+  id TEXT PRIMARY KEY, account INTEGER NOT NULL, campaign INTEGER NOT NULL, lead INTEGER NOT NULL, status TEXT NOT NULL,
+  url TEXT NOT NULL, method TEXT NOT NULL, body TEXT NOT NULL, created INTEGER NOT NULL, state TEXT NOT NULL,
+  attempts TEXT NOT NULL, next_at INTEGER NOT NULL, lease_until INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS postbacks_due ON postbacks(state, next_at);
+CREATE INDEX IF NOT EXISTS postbacks_account_created ON postbacks(account, created DESC, id DESC);
 CREATE TABLE IF NOT EXISTS applied_events (id TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS lead_transitions (
   id TEXT PRIMARY KEY, lead INTEGER NOT NULL, account INTEGER NOT NULL, campaign INTEGER NOT NULL,

@@ -4,11 +4,19 @@ import { SqliteCatalogStore } from './catalog-store';
 import { SqliteEventLog, type EmbeddedLogOptions } from './event-log';
 import { SqliteIngestStore } from './ingest-store';
 import { SqliteLeadStore } from './lead-store';
+import { SqlitePostbackStore } from './postback-store';
 import { SqliteStatsStore } from './stats-store';
 
 export { openDatabase, DB_FILE } from './database';
 export type { Db } from './database';
-export { SqliteEventLog, SqliteCatalogStore, SqliteIngestStore, SqliteLeadStore, SqliteStatsStore };
+export {
+  SqliteEventLog,
+  SqliteCatalogStore,
+  SqliteIngestStore,
+  SqliteLeadStore,
+  SqliteStatsStore,
+  SqlitePostbackStore,
+};
 export type { EmbeddedLogOptions };
 
 /** Every port bound to the one embedded database file under `dataDir`. */
@@ -19,6 +27,7 @@ export interface EmbeddedAdapters {
   ingest: SqliteIngestStore;
   leads: SqliteLeadStore;
   stats: SqliteStatsStore;
+  postbacks: SqlitePostbackStore;
   close(): Promise<void>;
 }
 
@@ -35,6 +44,7 @@ export function openEmbedded(
     ingest: new SqliteIngestStore(db),
     leads: new SqliteLeadStore(db),
     stats: new SqliteStatsStore(db),
+    postbacks: new SqlitePostbackStore(db),
     close: async () => {
       await eventLog.close();
       db.close();

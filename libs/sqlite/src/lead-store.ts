@@ -81,7 +81,13 @@ export class SqliteLeadStore implements LeadStore {
        VALUES (@id, @lead, @account, @campaign, @chat, @from, @to, @first, @time)`,
     );
     const insertApplied = db.prepare('INSERT OR IGNORE INTO applied_events (id) VALUES (?)');
+    // The outbox row commits with the status change it announces, keyed by that change.
+    const insertPostback = db.prepare(
+      `INSERT OR IGNORE INTO postbacks (id, account, campaign, lead, status, url, method, body, created, state, attempts, next_at, lease_until)
+       VALUES (@id, @account, @campaign, @lead, @status, @url, @method, @body, @created, 'pending', '[]', 0, 0)`,
+    );
     this.commitTx = db.transaction((work: LeadUnitOfWork) => {
+      for (const p of work.postbacks) insertPostback.run(p);
       for (const id of work.applied) insertApplied.run(id);
       for (const lead of work.leads) upsertLead.run(lead);
       for (const entry of work.journal) insertJournal.run(entry);

@@ -33,6 +33,7 @@ import type {
   JournalEntry,
   LeadTransition,
   NewCampaign,
+  NewPostback,
   RollupIncrement,
   StoredLead,
 } from '@subtrack/ports';
@@ -280,6 +281,20 @@ export const leadTransition = (
   from: null,
   first: true,
   time: sample.time,
+  ...o,
+});
+
+/** A postback for one status change; `id` is unique unless given (it is the change's event id). */
+export const newPostback = (o: Partial<NewPostback> = {}): NewPostback => ({
+  id: uniqueId('pb'),
+  account: sample.account,
+  campaign: sample.campaign,
+  lead: 100,
+  status: 'approve',
+  url: 'https://tracker.example/postback?click=fbclid-IwAR3x&status=approve',
+  method: 'GET',
+  body: '',
+  created: sample.time,
   ...o,
 });
 

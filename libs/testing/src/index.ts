@@ -7,3 +7,5 @@ export { catalogStoreContract } from './catalog-store.contract';
 export { ingestStoreContract } from './ingest-store.contract';
 export { leadStoreContract } from './lead-store.contract';
 export { statsStoreContract } from './stats-store.contract';
+export { postbackStoreContract } from './postback-store.contract';
+export type { PostbackStoreFixture } from './postback-store.contract';

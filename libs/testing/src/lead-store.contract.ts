@@ -12,6 +12,7 @@ const work = (w: Partial<LeadUnitOfWork>): LeadUnitOfWork => ({
   leads: [],
   journal: [],
   transitions: [],
+  postbacks: [],
   applied: [],
   ...w,
 });

@@ -1,0 +1,4 @@
+import { startStack } from './harness';
+import { describePostbacks } from './postbacks';
+
+describePostbacks('embedded', () => startStack());

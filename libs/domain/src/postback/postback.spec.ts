@@ -1,0 +1,76 @@
+import {
+  insideUnsubscribeWindow,
+  isPrivateAddress,
+  nextRetryAt,
+  renderTemplate,
+  RETRY_FOR_MS,
+  templatesFor,
+  type MacroValues,
+} from './postback';
+
+const values: MacroValues = {
+  click: 'a b&c',
+  status: 'approve',
+  campaign: 'CODE1',
+  user: 7,
+  lead: 101,
+  subscriber: 42,
+  username: '',
+  chat: -100123,
+  time: 1_700_000_000,
+};
+
+describe('postback templates (SPEC §8)', () => {
+  it('a campaign that sets any template uses its own five as they are', () => {
+    const account = { wait: 'https://a/w', approve: 'https://a/a' };
+    expect(templatesFor(account, { approve: 'https://c/a' })).toEqual({ approve: 'https://c/a' });
+    expect(templatesFor(account, null)).toBe(account);
+    expect(templatesFor(account, {})).toBe(account);
+  });
+
+  it('renders every macro URL-encoded, leaves unknown ones, empties stay empty', () => {
+    expect(
+      renderTemplate(
+        'https://t/?c={click}&s={status}&k={campaign}&u={user}&l={lead}&s2={subscriber}&n={username}&ch={chat}&t={time}&x={unknown}',
+        values,
+      ),
+    ).toBe('https://t/?c=a%20b%26c&s=approve&k=CODE1&u=7&l=101&s2=42&n=&ch=-100123&t=1700000000&x={unknown}');
+  });
+
+  it('fires cancel and trash only inside the unsubscribe window', () => {
+    expect(insideUnsubscribeWindow('cancel', 1000 + 3600, 1000, 1)).toBe(true);
+    expect(insideUnsubscribeWindow('cancel', 1000 + 3601, 1000, 1)).toBe(false);
+    expect(insideUnsubscribeWindow('trash', 10 ** 9, 1000, 0)).toBe(true);
+    expect(insideUnsubscribeWindow('approve', 10 ** 9, 1000, 1)).toBe(true);
+  });
+
+  it('retries within seconds first, backs off, and gives up after 24 hours', () => {
+    const half = () => 0.5;
+    expect(nextRetryAt(0, 1000, 1, half)).toBe(3000);
+    expect(nextRetryAt(0, 1000, 3, half)).toBe(1000 + 8000);
+    expect(nextRetryAt(0, 1000, 30, half)).toBe(1000 + 3600_000);
+    expect(nextRetryAt(0, RETRY_FOR_MS, 40, half)).toBeNull();
+    const jittered = [0, 1].map((r) => nextRetryAt(0, 0, 1, () => r)!);
+    expect(jittered).toEqual([1600, 2400]);
+  });
+
+  it('knows private, loopback, link-local and metadata addresses', () => {
+    for (const ip of [
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.16.0.1',
+      '192.168.1.1',
+      '169.254.169.254',
+      '0.0.0.0',
+      '::1',
+      'fd00::1',
+      'fe80::1',
+      '::ffff:127.0.0.1',
+      '100.64.0.1',
+    ]) {
+      expect({ ip, private: isPrivateAddress(ip) }).toEqual({ ip, private: true });
+    }
+    for (const ip of ['8.8.8.8', '172.32.0.1', '2001:4860:4860::8888'])
+      expect(isPrivateAddress(ip)).toBe(false);
+  });
+});

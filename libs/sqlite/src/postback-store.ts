@@ -1,0 +1,103 @@
+import type {
+  DeliveryState,
+  PageOf,
+  PostbackAttempt,
+  PostbackDelivery,
+  PostbackQuery,
+  PostbackStore,
+} from '@subtrack/ports';
+import type { Db } from './database';
+import { StatementCache, where } from './statements';
+
+interface Row {
+  id: string;
+  account: number;
+  campaign: number;
+  lead: number;
+  status: PostbackDelivery['status'];
+  url: string;
+  method: PostbackDelivery['method'];
+  body: string;
+  created: number;
+  state: DeliveryState;
+  attempts: string;
+  next_at: number;
+}
+
+const toDelivery = (r: Row): PostbackDelivery => ({
+  id: r.id,
+  account: r.account,
+  campaign: r.campaign,
+  lead: r.lead,
+  status: r.status,
+  url: r.url,
+  method: r.method,
+  body: r.body,
+  created: r.created,
+  state: r.state,
+  attempts: JSON.parse(r.attempts) as PostbackAttempt[],
+  nextAt: r.next_at,
+});
+
+export class SqlitePostbackStore implements PostbackStore {
+  private readonly statements: StatementCache;
+  private readonly claimTx;
+
+  constructor(private readonly db: Db) {
+    this.statements = new StatementCache(db);
+    const due = db.prepare<[number, number, number], Row>(
+      `SELECT * FROM postbacks WHERE state = 'pending' AND next_at <= ? AND lease_until <= ? ORDER BY next_at, id LIMIT ?`,
+    );
+    const lease = db.prepare('UPDATE postbacks SET lease_until = ? WHERE id = ?');
+    this.claimTx = db.transaction((now: number, limit: number, leaseMs: number) => {
+      const rows = due.all(now, now, limit);
+      for (const r of rows) lease.run(now + leaseMs, r.id);
+      return rows.map(toDelivery);
+    });
+  }
+
+  async claimDue(now: number, limit: number, leaseMs: number): Promise<PostbackDelivery[]> {
+    return this.claimTx(now, limit, leaseMs);
+  }
+
+  async recordAttempt(
+    id: string,
+    attempt: PostbackAttempt,
+    next: { state: DeliveryState; nextAt: number },
+  ): Promise<void> {
+    this.statements
+      .get(
+        `UPDATE postbacks SET attempts = json_insert(attempts, '$[#]', json(?)), state = ?, next_at = ?, lease_until = 0 WHERE id = ?`,
+      )
+      .run(JSON.stringify(attempt), next.state, next.nextAt, id);
+  }
+
+  async get(id: string): Promise<PostbackDelivery | null> {
+    const row = this.statements.get('SELECT * FROM postbacks WHERE id = ?').get(id) as Row | undefined;
+    return row ? toDelivery(row) : null;
+  }
+
+  async list(q: PostbackQuery): Promise<PageOf<PostbackDelivery>> {
+    const w = where([
+      ['account = ?', q.account],
+      ['campaign = ?', q.campaign],
+      ['status = ?', q.status],
+      ['state = ?', q.state],
+      ['created >= ?', q.from],
+      ['created <= ?', q.to],
+    ]);
+    const rows = this.statements
+      .get(`SELECT * FROM postbacks ${w.sql} ORDER BY created DESC, id DESC LIMIT ? OFFSET ?`)
+      .all(...w.params, q.limit, q.offset) as Row[];
+    const total = (
+      this.statements.get(`SELECT COUNT(*) AS n FROM postbacks ${w.sql}`).get(...w.params) as { n: number }
+    ).n;
+    return { rows: rows.map(toDelivery), total };
+  }
+
+  async resend(id: string, now: number): Promise<void> {
+    this.statements
+      .get(`UPDATE postbacks SET state = 'pending', next_at = ?, lease_until = 0 WHERE id = ?`)
+      .run(now, id);
+  }
+}
