@@ -11,6 +11,8 @@ class Receiver {
   private server!: Server;
   private readonly hanging = new Set<() => void>();
 
+  base = '';
+
   async start(): Promise<string> {
     this.server = createServer((req, res) => {
       let body = '';
@@ -33,7 +35,8 @@ class Receiver {
       });
     });
     await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.base;
   }
 
   /** Successful deliveries, as "lead/status/click" keys. */
@@ -206,6 +209,58 @@ export function describePostbacks(title: string, start: () => Promise<Stack>): v
       const before = receiver.delivered().length;
       expect((await api.post('/api/postbacks/resend.json', { id: hold.id })).status).toBe(200);
       await waitUntil('the re-send', async () => receiver.delivered().length === before + 1);
+    }, 240_000);
+
+    it('announces every change of a few hundred leads exactly once, with the receiver down and a restart mid-way', async () => {
+      const fake = stack.telegram.fake;
+      const { api: other } = await createAccount(stack, 'bulk');
+      const everything = `${receiver.base}/bulk?l={lead}&s={status}`;
+      await other.post('/api/postbacks/global.json', {
+        postbacks: {
+          wait: everything,
+          hold: everything,
+          approve: everything,
+          cancel: everything,
+          trash: everything,
+        },
+      });
+      fake.setTime(utc(`${utcDay(Math.floor(Date.now() / 1000), -1)}T15:00:00`));
+      const { bot, chat } = await botWithChat(stack, other, 'bulk_bot', 'Bulk');
+      const campaign = (
+        await other.post('/api/campaigns/add.json', {
+          name: 'bulk',
+          bot: bot.id,
+          chat: chat.id,
+          join_mode: 'request',
+        })
+      ).body.data;
+      const bulk = () => receiver.requests.filter((r) => r.url.pathname === '/bulk' && r.answered === 200);
+
+      receiver.mode = 'fail';
+      const sent = fake.generateTraffic({
+        bot,
+        chat,
+        subscribers: 250,
+        campaignCode: campaign.code,
+        joinMode: 'request',
+        seed: 5,
+        leaveRate: 0.2,
+        banRate: 0.1,
+      });
+      await stack.settled();
+      await stack.restart();
+      receiver.mode = 'ok';
+      const changes = sent.starts + sent.requests + sent.approvals + sent.leaves + sent.bans;
+      await waitUntil('all bulk deliveries', async () => bulk().length >= changes, 120_000);
+      await new Promise((r) => setTimeout(r, 1500));
+      const keys = bulk().map((r) => `${r.url.searchParams.get('l')}/${r.url.searchParams.get('s')}`);
+      expect(keys).toHaveLength(changes);
+      expect(new Set(keys).size).toBe(changes);
+      const log = await other.ok('/api/postbacks/list.json', { limit: 1 });
+      expect(log.total).toBe(changes);
+      expect((await other.ok('/api/postbacks/list.json', { state: 'delivered', limit: 1 })).total).toBe(
+        changes,
+      );
     }, 240_000);
   });
 }
