@@ -137,14 +137,14 @@ export class SqliteLeadStore implements LeadStore {
   }
 
   async listLeads(q: LeadQuery): Promise<PageOf<StoredLead>> {
-    const w = this.leadFilter(q);
-    const rows = this.statements
-      .get(`SELECT * FROM leads ${w.sql} ORDER BY start_time DESC, id DESC LIMIT ? OFFSET ?`)
-      .all(...w.params, q.limit, q.offset) as LeadRow[];
-    const total = (
-      this.statements.get(`SELECT COUNT(*) AS n FROM leads ${w.sql}`).get(...w.params) as { n: number }
-    ).n;
-    return { rows: rows.map(toLead), total };
+    const page = this.statements.page<LeadRow>(
+      'leads',
+      this.leadFilter(q),
+      'start_time DESC, id DESC',
+      q.limit,
+      q.offset,
+    );
+    return { rows: page.rows.map(toLead), total: page.total };
   }
 
   async *streamLeads(q: Omit<LeadQuery, 'limit' | 'offset'>): AsyncIterable<StoredLead> {
@@ -172,13 +172,7 @@ export class SqliteLeadStore implements LeadStore {
       ['time >= ?', q.from],
       ['time <= ?', q.to],
     ]);
-    const rows = this.statements
-      .get(`SELECT * FROM journal ${w.sql} ORDER BY time DESC, id DESC LIMIT ? OFFSET ?`)
-      .all(...w.params, q.limit, q.offset) as JournalEntry[];
-    const total = (
-      this.statements.get(`SELECT COUNT(*) AS n FROM journal ${w.sql}`).get(...w.params) as { n: number }
-    ).n;
-    return { rows, total };
+    return this.statements.page<JournalEntry>('journal', w, 'time DESC, id DESC', q.limit, q.offset);
   }
 
   async countFirstEntries(scope: CountScope): Promise<LeadCounters> {

@@ -86,13 +86,8 @@ export class SqlitePostbackStore implements PostbackStore {
       ['created >= ?', q.from],
       ['created <= ?', q.to],
     ]);
-    const rows = this.statements
-      .get(`SELECT * FROM postbacks ${w.sql} ORDER BY created DESC, id DESC LIMIT ? OFFSET ?`)
-      .all(...w.params, q.limit, q.offset) as Row[];
-    const total = (
-      this.statements.get(`SELECT COUNT(*) AS n FROM postbacks ${w.sql}`).get(...w.params) as { n: number }
-    ).n;
-    return { rows: rows.map(toDelivery), total };
+    const page = this.statements.page<Row>('postbacks', w, 'created DESC, id DESC', q.limit, q.offset);
+    return { rows: page.rows.map(toDelivery), total: page.total };
   }
 
   async resend(id: string, now: number): Promise<void> {

@@ -6,6 +6,24 @@ export class StatementCache {
   private readonly cache = new Map<string, Statement>();
   constructor(private readonly db: Db) {}
 
+  /** One page of rows matching `w`, in `order`, and how many match in all. */
+  page<R>(
+    table: string,
+    w: { sql: string; params: unknown[] },
+    order: string,
+    limit: number,
+    offset: number,
+  ): { rows: R[]; total: number } {
+    const rows = this.get(`SELECT * FROM ${table} ${w.sql} ORDER BY ${order} LIMIT ? OFFSET ?`).all(
+      ...w.params,
+      limit,
+      offset,
+    ) as R[];
+    const total = (this.get(`SELECT COUNT(*) AS n FROM ${table} ${w.sql}`).get(...w.params) as { n: number })
+      .n;
+    return { rows, total };
+  }
+
   get(sql: string): Statement {
     let stmt = this.cache.get(sql);
     if (!stmt) {
