@@ -23,6 +23,8 @@ export interface RunningService {
   app: INestApplicationContext;
   adapters: Adapters;
   adminToken: string;
+  /** Where a generated admin token is kept (embedded, without ADMIN_TOKEN); null otherwise. */
+  adminTokenFile: string | null;
   /** Base URL of the HTTP server, when there is one. */
   url: string | null;
   close(): Promise<void>;
@@ -35,7 +37,10 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     clientId: options.name,
     ...(options.idlePollMs !== undefined ? { idlePollMs: options.idlePollMs } : {}),
   });
-  const { token: adminToken } = resolveAdminToken(config, adapters.kind === 'distributed');
+  const { token: adminToken, file: adminTokenFile } = resolveAdminToken(
+    config,
+    adapters.kind === 'distributed',
+  );
   const module = coreModule(
     { adapters, config, adminToken, ...(options.clock ? { clock: options.clock } : {}) },
     options.modules,
@@ -62,6 +67,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     app,
     adapters,
     adminToken,
+    adminTokenFile,
     url,
     close: async () => {
       if (closed) return;
@@ -91,14 +97,13 @@ export function runService(options: Omit<ServiceOptions, 'config'> & { requireDi
     );
     process.exit(1);
   }
-  const admin = resolveAdminToken(config, isDistributed(config));
   startService({ ...options, config })
     .then((running) => {
       logger.log(
         `${options.name} started (${running.adapters.kind})${running.url ? ` on ${running.url}` : ''}`,
       );
-      if (admin.file && options.http)
-        logger.log(`ADMIN_TOKEN is not set; the admin token is kept in ${admin.file}`);
+      if (running.adminTokenFile && options.http)
+        logger.log(`ADMIN_TOKEN is not set; the admin token is kept in ${running.adminTokenFile}`);
       if (!config.ADMIN_TOKEN && isDistributed(config) && options.http)
         logger.warn('ADMIN_TOKEN is not set: the admin endpoints are unusable');
     })

@@ -147,14 +147,6 @@ export class SqliteEventLog implements EventLog {
     return this.readOffset.get(group, topic)?.seq ?? 0;
   }
 
-  /** The position of the newest event of a topic. */
-  head(topic: Topic): number {
-    const row = this.db
-      .prepare<[Topic], { seq: number | null }>('SELECT MAX(seq) AS seq FROM events WHERE topic = ?')
-      .get(topic);
-    return row?.seq ?? 0;
-  }
-
   async close(): Promise<void> {
     await Promise.all([...this.subscriptions].map((s) => s.stop()));
   }
