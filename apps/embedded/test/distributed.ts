@@ -1,8 +1,11 @@
 import { loadConfig } from '@subtrack/config';
+import { Topics, type Topic } from '@subtrack/contracts';
+import { LEAD_PROJECTION_GROUP } from '@subtrack/lead-projection';
 import { openKafkaLog } from '@subtrack/kafka';
 import { dropMongoDatabase, openMongoStores } from '@subtrack/mongo';
 import { replay } from '@subtrack/replay';
 import { startFakeTelegram } from '@subtrack/telegram-fake';
+import { STATS_GROUP } from '@subtrack/stats';
 import { requireServer } from '@subtrack/testing';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -10,6 +13,14 @@ import path from 'node:path';
 import { ADMIN, freePort, settle, type Stack } from './harness';
 
 const ROOT = path.resolve(__dirname, '../../..');
+
+const PARTITIONS = 4;
+
+/** The consumer services: their consumer group and the topic it reads. */
+const CONSUMERS: [service: string, group: string, topic: Topic][] = [
+  ['lead-projection', LEAD_PROJECTION_GROUP, Topics.telegram],
+  ['stats', STATS_GROUP, Topics.leads],
+];
 
 /** Each service as its own process, and how many instances of it share its consumer group. */
 const SERVICES: [service: string, instances: number][] = [
@@ -57,7 +68,7 @@ export async function startDistributedStack(): Promise<DistributedStack> {
     KAFKA_BROKERS: brokers,
     MONGO_URL: mongo.toString(),
     KAFKA_TOPIC_PREFIX: `e2e-${run}.`,
-    KAFKA_PARTITIONS: '4',
+    KAFKA_PARTITIONS: String(PARTITIONS),
     ADMIN_TOKEN: ADMIN,
     TELEGRAM_API_ROOT: telegram.url,
     TELEGRAM_MODE: 'webhook',
@@ -85,11 +96,41 @@ export async function startDistributedStack(): Promise<DistributedStack> {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
       child.once('exit', () => resolve());
     });
+  const running = (service: string) =>
+    processes.filter((p) => p.service === service && p.child.exitCode === null && p.child.signalCode === null)
+      .length;
+  const groups = async (): Promise<string> =>
+    Promise.all(CONSUMERS.map(([service, group, topic]) => log.groupStatus(group, topic)))
+      .then((all) => all.map((g) => JSON.stringify(g)).join('\n'))
+      .catch((e: Error) => `consumer groups unknown: ${e.message}`);
+  /** Until each consumer group is stable with every running instance holding partitions. */
+  const waitForGroups = async (timeoutMs: number): Promise<void> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const ready = await Promise.all(
+        CONSUMERS.map(async ([service, group, topic]) => {
+          const status = await log.groupStatus(group, topic);
+          const held = status.members.flatMap((m) => m.partitions);
+          return (
+            status.state === 'Stable' &&
+            status.members.length === running(service) &&
+            held.length === PARTITIONS &&
+            new Set(held).size === PARTITIONS
+          );
+        }),
+      );
+      if (ready.every(Boolean)) return;
+      if (Date.now() > deadline)
+        throw new Error(`consumer groups not ready within ${timeoutMs} ms\n${await groups()}\n${output}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
   const spawnAll = async (): Promise<void> => {
     processes = [];
     for (const [service, instances] of SERVICES) for (let i = 0; i < instances; i++) start(service);
     await waitForHttp(`http://127.0.0.1:${apiPort}/health`, 60_000, () => output);
     await waitForHttp(`http://127.0.0.1:${ingestPort}/`, 60_000, () => output);
+    await waitForGroups(120_000);
   };
   const stopAll = async (signal: NodeJS.Signals): Promise<void> => {
     await Promise.all(
@@ -105,7 +146,7 @@ export async function startDistributedStack(): Promise<DistributedStack> {
     brokers: brokers.split(','),
     clientId: 'e2e',
     prefix: env.KAFKA_TOPIC_PREFIX,
-    partitions: 4,
+    partitions: PARTITIONS,
     log: () => undefined,
   });
   await spawnAll();
@@ -137,9 +178,10 @@ export async function startDistributedStack(): Promise<DistributedStack> {
     },
     async settled() {
       try {
-        await settle(telegram, log, 60_000);
+        // A rebalance may legitimately wait out a member's session (30 s) and rebalance timeout (60 s).
+        await settle(telegram, log, 150_000);
       } catch (err) {
-        throw new Error(`${(err as Error).message}\n${output}`);
+        throw new Error(`${(err as Error).message}\n${await groups()}\n${output}`);
       }
     },
     async close() {

@@ -205,3 +205,10 @@ export const utc = (iso: string): number => Math.floor(Date.parse(`${iso}Z`) / 1
 /** The UTC calendar day `n` days from the one holding `unix`. */
 export const utcDay = (unix: number, n = 0): string =>
   new Date((unix + n * 86_400) * 1000).toISOString().slice(0, 10);
+
+/** Waits until UTC midnight is at least `marginS` seconds ahead (it may have to pass first). */
+export async function clearOfUtcMidnight(marginS: number): Promise<void> {
+  const toMidnight = 86_400 - (Math.floor(Date.now() / 1000) % 86_400);
+  if (toMidnight > marginS) return;
+  await new Promise((r) => setTimeout(r, (toMidnight + 1) * 1000));
+}

@@ -1,4 +1,13 @@
-import { Api, botWithChat, createAccount, lastInviteLink, utc, utcDay, type Stack } from './harness';
+import {
+  Api,
+  botWithChat,
+  clearOfUtcMidnight,
+  createAccount,
+  lastInviteLink,
+  utc,
+  utcDay,
+  type Stack,
+} from './harness';
 
 /**
  * One account, one bot, one chat, two campaigns (request and direct join mode) and subscribers who
@@ -17,13 +26,22 @@ export function describeLifecycle(title: string, start: () => Promise<Stack>, ti
     };
 
     // Two past days and today (UTC), so the stack's own clock can be the system clock.
-    const NOW = Math.floor(Date.now() / 1000);
-    const TODAY = utcDay(NOW);
-    const DAY2 = utcDay(NOW, -1);
-    const DAY1 = utcDay(NOW, -2);
+    let NOW = 0;
+    let TODAY = '';
+    let DAY2 = '';
+    let DAY1 = '';
 
     beforeAll(async () => {
       stack = await start();
+      // On the system clock, UTC midnight passing mid-scenario would move "today" under the test.
+      if (!stack.clock) await clearOfUtcMidnight(15 * 60);
+    }, timeoutMs + 16 * 60_000);
+
+    beforeAll(async () => {
+      NOW = Math.floor(Date.now() / 1000);
+      TODAY = utcDay(NOW);
+      DAY2 = utcDay(NOW, -1);
+      DAY1 = utcDay(NOW, -2);
       const fake = stack.telegram.fake;
       const at = (iso: string): void => fake.setTime(utc(iso));
       if (stack.clock) stack.clock.now = NOW;

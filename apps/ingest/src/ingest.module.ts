@@ -59,8 +59,8 @@ export class IngestLifecycle implements OnApplicationBootstrap, OnApplicationShu
     },
     {
       provide: BotRegistry,
-      useFactory: (catalog: CatalogStore) => new BotRegistry(catalog),
-      inject: [CATALOG_STORE],
+      useFactory: (catalog: CatalogStore, config: Config) => new BotRegistry(catalog, config.BOT_REFRESH_MS),
+      inject: [CATALOG_STORE, CONFIG],
     },
     {
       provide: UpdateIngestor,

@@ -1,3 +1,4 @@
 export { LeadProjector } from './lead-projector';
 export { LeadProjectionModule, LEAD_PROJECTION_GROUP } from './lead-projection.module';
-export { PostbackSender, BlockedTargetError } from './postback-sender';
+export { PostbackSender } from './postback-sender';
+export { BlockedTargetError } from './postback-http';

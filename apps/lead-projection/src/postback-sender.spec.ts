@@ -43,6 +43,16 @@ describe('PostbackSender', () => {
     expect(after.attempts[0]!.error).toMatch(/blocked: 127\.0\.0\.1 is a private address/);
   });
 
+  it('refuses a name that resolves to a private address, checked on the address it would connect to', async () => {
+    const d = await queue('http://localhost:9/pb');
+    await sender(false).deliver(d);
+    const after = (await store.get(d.id))!;
+    expect(after.attempts[0]).toMatchObject({ status: null });
+    expect(after.attempts[0]!.error).toMatch(
+      /^blocked: localhost resolves to a private address \((127\.0\.0\.1|::1)\)/,
+    );
+  });
+
   it('retries a refused connection within seconds, and gives up after 24 hours', async () => {
     const port = await new Promise<number>((resolve) => {
       const s = createServer();

@@ -1,8 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { isPrivateAddress, nextRetryAt } from '@subtrack/domain';
+import { nextRetryAt } from '@subtrack/domain';
 import type { PostbackAttempt, PostbackDelivery, PostbackStore } from '@subtrack/ports';
-import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
+import { BlockedTargetError, requestTarget } from './postback-http';
 
 export interface SenderOptions {
   /** Allow targets on private, loopback, link-local and metadata addresses (POSTBACK_ALLOW_PRIVATE). */
@@ -14,8 +13,6 @@ export interface SenderOptions {
   pollMs?: number;
   now?: () => number;
 }
-
-export class BlockedTargetError extends Error {}
 
 /**
  * Delivers due postbacks: at most `concurrency` at once, each attempt within `timeoutMs`, success =
@@ -74,18 +71,10 @@ export class PostbackSender {
     let status: number | null = null;
     let error = '';
     try {
-      await this.checkTarget(d.url);
-      const res = await fetch(d.url, {
-        method: d.method,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.o.timeoutMs),
-        ...(d.method === 'POST' ? { body: d.body, headers: { 'content-type': bodyType(d.body) } } : {}),
-      });
-      status = res.status;
-      await res.body?.cancel();
+      status = await requestTarget(d, { allowPrivate: this.o.allowPrivate, timeoutMs: this.o.timeoutMs });
       if (status < 200 || status > 299) error = `HTTP ${status}`;
     } catch (err) {
-      error = err instanceof BlockedTargetError ? err.message : describe(err);
+      error = describe(err);
     }
     const done = this.o.now();
     const attempt: PostbackAttempt = { at, status, error, durationMs: done - at };
@@ -103,28 +92,13 @@ export class PostbackSender {
       `postback ${d.id} attempt ${d.attempts.length + 1} to ${d.url} failed: ${error}${retryAt === null ? ' (giving up)' : ''}`,
     );
   }
-
-  /** Refuses targets that are, or resolve to, private, loopback, link-local or metadata addresses. */
-  private async checkTarget(url: string): Promise<void> {
-    const target = new URL(url);
-    if (target.protocol !== 'http:' && target.protocol !== 'https:')
-      throw new BlockedTargetError(`blocked: ${target.protocol} is not http(s)`);
-    if (this.o.allowPrivate) return;
-    const host = target.hostname.replace(/^\[|\]$/g, '');
-    const addresses = isIP(host) ? [host] : (await lookup(host, { all: true })).map((a) => a.address);
-    const bad = addresses.find(isPrivateAddress);
-    if (bad)
-      throw new BlockedTargetError(
-        `blocked: ${host} is a private address (${bad}); set POSTBACK_ALLOW_PRIVATE=1 to allow`,
-      );
-  }
 }
 
-const bodyType = (body: string): string =>
-  /^\s*[[{]/.test(body) ? 'application/json' : 'application/x-www-form-urlencoded';
-
+/** An attempt's error as the delivery log shows it: 'timeout', a socket error code, or a message. */
 function describe(err: unknown): string {
-  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (e.name === 'TimeoutError') return 'timeout';
-  return e.cause?.code ?? e.cause?.message ?? e.message ?? String(err);
+  if (err instanceof BlockedTargetError) return err.message;
+  const e = err as { name?: string; code?: string; message?: string };
+  // The request's AbortSignal.timeout() surfaces as an AbortError.
+  if (e.name === 'AbortError' || e.name === 'TimeoutError') return 'timeout';
+  return e.code ?? e.message ?? String(err);
 }

@@ -1,2 +1,2 @@
 export { KafkaEventLog, openKafkaLog, deadLetterTopic, MAX_PARTITIONS } from './kafka-event-log';
-export type { KafkaLogOptions } from './kafka-event-log';
+export type { GroupStatus, KafkaLogOptions } from './kafka-event-log';

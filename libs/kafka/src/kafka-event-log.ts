@@ -1,6 +1,7 @@
 import { parseDomainEvent, type DomainEvent, type Topic } from '@subtrack/contracts';
 import type { BatchHandler, EventLog, LoggedEvent, SubscribeOptions, Subscription } from '@subtrack/ports';
 import {
+  AssignerProtocol,
   Kafka,
   Partitioners,
   logLevel,
@@ -9,6 +10,15 @@ import {
   type KafkaMessage,
   type Producer,
 } from 'kafkajs';
+
+export interface GroupStatus {
+  group: string;
+  /** The broker's group state: Stable, PreparingRebalance, CompletingRebalance, Empty or Dead. */
+  state: string;
+  members: { client: string; partitions: number[] }[];
+  /** `committed` is -1 where the group has committed nothing yet. */
+  partitions: { partition: number; committed: number; end: number }[];
+}
 
 /** Partitions per topic are capped so that `offset * 64 + partition` is a log-wide unique seq. */
 export const MAX_PARTITIONS = 64;
@@ -218,6 +228,36 @@ export class KafkaEventLog implements EventLog {
       lag += Number(p.high) - (at < 0 ? Number(p.low) : at);
     }
     return lag;
+  }
+
+  /**
+   * A consumer group on a topic as the broker sees it: its state, which member holds which
+   * partitions, and each partition's committed and end offsets. For health checks and diagnostics.
+   */
+  async groupStatus(groupName: string, topicName: Topic): Promise<GroupStatus> {
+    const [group, topic] = [this.name(groupName), this.name(topicName)];
+    const [[described], ends, committed] = await Promise.all([
+      this.admin.describeGroups([group]).then((r) => r.groups),
+      this.admin.fetchTopicOffsets(topic),
+      this.admin.fetchOffsets({ groupId: group, topics: [topic] }),
+    ]);
+    const at = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+    return {
+      group,
+      state: described?.state ?? 'Dead',
+      members: (described?.members ?? []).map((m) => ({
+        client: `${m.clientId}@${m.clientHost}`,
+        partitions:
+          m.memberAssignment.length > 0
+            ? (AssignerProtocol.MemberAssignment.decode(m.memberAssignment)?.assignment[topic] ?? [])
+            : [],
+      })),
+      partitions: ends.map((p) => ({
+        partition: p.partition,
+        committed: at.get(p.partition) ?? -1,
+        end: Number(p.high),
+      })),
+    };
   }
 
   async resetGroup(group: string, topicName: Topic): Promise<void> {
