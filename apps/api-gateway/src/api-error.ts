@@ -38,11 +38,14 @@ export class ApiErrorFilter implements ExceptionFilter {
         return;
       }
       if (status === 404) return send(404, 'func', 'no such endpoint');
-      // body-parser's failures (bad JSON, too large) surface here.
-      return send(status, status === 413 ? 'limit' : 'param', typeof body === 'string' ? body : err.message);
+      // Nest turns body-parser's JSON SyntaxError into a bare 400: the body is the bad parameter.
+      if (status === 400) return send(400, 'param', `body: not valid JSON (${err.message})`);
+      return send(status, 'param', typeof body === 'string' ? body : err.message);
     }
-    const parserError = err as { type?: string; status?: number; message?: string };
-    if (parserError.type === 'entity.parse.failed') return send(400, 'param', 'body: not valid JSON');
+    // body-parser's other refusals (too large, unsupported encoding) arrive as they are.
+    const parser = err as { type?: unknown; status?: unknown; message?: string };
+    if (typeof parser.type === 'string' && typeof parser.status === 'number' && parser.status < 500)
+      return send(parser.status, parser.status === 413 ? 'limit' : 'param', `body: ${parser.message ?? ''}`);
     this.logger.error((err as Error)?.stack ?? String(err));
     send(500, 'db', 'internal error, see the server log');
   }

@@ -52,7 +52,7 @@ export const OPENAPI = {
     },
     responses: {
       Error: {
-        description: 'error (400 bad parameter, 401 key, 404 not found, 429 limit, 500)',
+        description: 'error (400 param, 401 key, 404 notfound or func, 413 limit: body too large, 500 db)',
         content: {
           'application/json': {
             schema: {

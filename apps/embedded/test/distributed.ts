@@ -100,7 +100,7 @@ export async function startDistributedStack(): Promise<DistributedStack> {
     processes.filter((p) => p.service === service && p.child.exitCode === null && p.child.signalCode === null)
       .length;
   const groups = async (): Promise<string> =>
-    Promise.all(CONSUMERS.map(([service, group, topic]) => log.groupStatus(group, topic)))
+    Promise.all(CONSUMERS.map(([, group, topic]) => log.groupStatus(group, topic)))
       .then((all) => all.map((g) => JSON.stringify(g)).join('\n'))
       .catch((e: Error) => `consumer groups unknown: ${e.message}`);
   /** Until each consumer group is stable with every running instance holding partitions. */

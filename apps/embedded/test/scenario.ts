@@ -31,11 +31,14 @@ export function describeLifecycle(title: string, start: () => Promise<Stack>, ti
     let DAY2 = '';
     let DAY1 = '';
 
-    beforeAll(async () => {
-      stack = await start();
-      // On the system clock, UTC midnight passing mid-scenario would move "today" under the test.
-      if (!stack.clock) await clearOfUtcMidnight(15 * 60);
-    }, timeoutMs + 16 * 60_000);
+    beforeAll(
+      async () => {
+        stack = await start();
+        // On the system clock, UTC midnight passing mid-scenario would move "today" under the test.
+        if (!stack.clock) await clearOfUtcMidnight(15 * 60);
+      },
+      timeoutMs + 16 * 60_000,
+    );
 
     beforeAll(async () => {
       NOW = Math.floor(Date.now() / 1000);
@@ -399,6 +402,14 @@ export function describeLifecycle(title: string, start: () => Promise<Stack>, ti
         expect(res.body.status).toBe('error');
         expect(res.body.message).toContain(name);
       }
+      const truncated = await api.post('/api/campaigns/add.json', '{"name": "x", "bot"');
+      expect(truncated.status).toBe(400);
+      expect(truncated.body).toMatchObject({ status: 'error', error: 'param' });
+      expect(truncated.body.message).toMatch(/^body: not valid JSON/);
+      const huge = await api.post('/api/campaigns/add.json', { name: 'x'.repeat(200_000) });
+      expect(huge.status).toBe(413);
+      expect(huge.body).toMatchObject({ status: 'error', error: 'limit' });
+      expect(huge.body.message).toMatch(/^body: /);
     });
 
     it('refuses requests without a valid key', async () => {

@@ -43,6 +43,14 @@ describe('PostbackSender', () => {
     expect(after.attempts[0]!.error).toMatch(/blocked: 127\.0\.0\.1 is a private address/);
   });
 
+  it('refuses a private address written as an IPv4-mapped IPv6 literal', async () => {
+    const d = await queue('http://[::ffff:127.0.0.1]:9/pb');
+    await sender(false).deliver(d);
+    expect((await store.get(d.id))!.attempts[0]!.error).toMatch(
+      /^blocked: ::ffff:7f00:1 is a private address/,
+    );
+  });
+
   it('refuses a name that resolves to a private address, checked on the address it would connect to', async () => {
     const d = await queue('http://localhost:9/pb');
     await sender(false).deliver(d);

@@ -67,10 +67,40 @@ describe('postback templates (SPEC §8)', () => {
       'fe80::1',
       '::ffff:127.0.0.1',
       '100.64.0.1',
+      // The same private addresses in the other spellings an IPv6 literal allows.
+      '::ffff:7f00:1',
+      '0:0:0:0:0:ffff:a9fe:a9fe',
+      '::FFFF:10.0.0.1',
+      '::127.0.0.1',
+      '::',
+      '64:ff9b::a00:1',
+      '64:ff9b:1::8.8.8.8',
+      '2002:c0a8:101::1',
+      '2001:0:4136:e378::1',
+      '2001:db8::1',
+      'fe80::1%eth0',
+      'fec0::1',
+      'ff02::1',
+      '100::1',
+      '192.0.2.10',
+      '203.0.113.5',
+      '255.255.255.255',
+      // Unparseable: refused rather than guessed.
+      '1.2.3',
+      '::1::2',
+      '999.1.1.1',
     ]) {
       expect({ ip, private: isPrivateAddress(ip) }).toEqual({ ip, private: true });
     }
-    for (const ip of ['8.8.8.8', '172.32.0.1', '2001:4860:4860::8888'])
+    for (const ip of [
+      '8.8.8.8',
+      '172.32.0.1',
+      '2001:4860:4860::8888',
+      '::ffff:808:808',
+      '64:ff9b::808:808',
+      '2002:808:808::1',
+      '2a00:1450:4001:82b::200e',
+    ])
       expect(isPrivateAddress(ip)).toBe(false);
   });
 });
