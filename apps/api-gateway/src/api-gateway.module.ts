@@ -1,11 +1,14 @@
 import { Controller, Get, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { CONFIG, type Config } from '@subtrack/config';
+import { ConsumerGroups, Topics } from '@subtrack/contracts';
 import {
   CATALOG_STORE,
+  EVENT_LOG,
   LEAD_STORE,
   STATS_STORE,
   type CatalogStore,
+  type EventLog,
   type LeadStore,
   type StatsStore,
 } from '@subtrack/ports';
@@ -51,9 +54,15 @@ export class MetaController {
     },
     {
       provide: StatsQuery,
-      useFactory: (catalog: CatalogStore, leads: LeadStore, stats: StatsStore, clock: Clock) =>
-        new StatsQuery(catalog, leads, stats, clock),
-      inject: [CATALOG_STORE, LEAD_STORE, STATS_STORE, CLOCK],
+      useFactory: (catalog: CatalogStore, leads: LeadStore, stats: StatsStore, log: EventLog, clock: Clock) =>
+        new StatsQuery(
+          catalog,
+          leads,
+          stats,
+          clock,
+          async () => (await log.lag(ConsumerGroups.stats, Topics.leads)) === 0,
+        ),
+      inject: [CATALOG_STORE, LEAD_STORE, STATS_STORE, EVENT_LOG, CLOCK],
     },
   ],
 })

@@ -28,13 +28,19 @@ interface Scope {
   to?: number;
 }
 
-/** Summary and series: whole past days from rollups, partial days and today recounted live. */
+/**
+ * Summary and series: whole past days from rollups, partial days and today recounted live. While
+ * the stats projection has not yet applied every lead event (catching up after a backlog, or a
+ * rebuild), rollups may lag the raw history, so every day is recounted live until it has.
+ */
 export class StatsQuery {
   constructor(
     private readonly catalog: CatalogStore,
     private readonly leads: LeadStore,
     private readonly stats: StatsStore,
     private readonly now: () => number,
+    /** Whether the rollups hold every lead event the raw history holds. */
+    private readonly rollupsCurrent: () => Promise<boolean>,
   ) {}
 
   /** The campaign's chat for organic numbers; null when the campaign is not the account's. */
@@ -65,7 +71,10 @@ export class StatsQuery {
     if (!f) return summarize(leads, organic);
     const account = scope.account.id;
     const now = this.now();
-    const plan = planRange(scope.from, scope.to ?? now, scope.account.timezone, now);
+    const to = scope.to ?? now;
+    const plan = (await this.rollupsCurrent())
+      ? planRange(scope.from, to, scope.account.timezone, now)
+      : { rollups: null, live: [{ from: scope.from ?? 0, to }] };
     if (plan.rollups) {
       const rollupScope = {
         account,
@@ -102,7 +111,8 @@ export class StatsQuery {
     if (!f) return slices.map((s) => seriesPoint(s.day, emptyLeadCounters(), emptyOrganicCounters()));
 
     const today = localDay(now, tz);
-    const fromRollups = slices.filter((s) => s.whole && s.day !== today);
+    const fromRollups = (await this.rollupsCurrent()) ? slices.filter((s) => s.whole && s.day !== today) : [];
+    const rollupDays = new Set(fromRollups.map((s) => s.day));
     let leadsByDay = new Map<string, LeadCounters>();
     let organicByDay = new Map<string, OrganicCounters>();
     if (fromRollups.length > 0) {
@@ -119,7 +129,7 @@ export class StatsQuery {
     }
     const points: SeriesPoint[] = [];
     for (const s of slices) {
-      if (s.whole && s.day !== today) {
+      if (rollupDays.has(s.day)) {
         points.push(
           seriesPoint(
             s.day,

@@ -6,7 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { CONFIG, type Config } from '@subtrack/config';
-import { Topics } from '@subtrack/contracts';
+import { ConsumerGroups, Topics } from '@subtrack/contracts';
 import {
   CATALOG_STORE,
   EVENT_LOG,
@@ -21,7 +21,7 @@ import { LogConsumer } from '@subtrack/runtime';
 import { LeadProjector } from './lead-projector';
 import { PostbackSender } from './postback-sender';
 
-export const LEAD_PROJECTION_GROUP = 'lead-projection';
+export const LEAD_PROJECTION_GROUP = ConsumerGroups.leadProjection;
 
 /** Thin shell: the projector subscribed to the Telegram events topic. */
 @Injectable()

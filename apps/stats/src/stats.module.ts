@@ -1,5 +1,5 @@
 import { Inject, Injectable, Module } from '@nestjs/common';
-import { Topics } from '@subtrack/contracts';
+import { ConsumerGroups, Topics } from '@subtrack/contracts';
 import {
   CATALOG_STORE,
   EVENT_LOG,
@@ -11,7 +11,7 @@ import {
 import { LogConsumer } from '@subtrack/runtime';
 import { RollupProjector } from './rollup-projector';
 
-export const STATS_GROUP = 'stats';
+export const STATS_GROUP = ConsumerGroups.stats;
 
 /** Thin shell: the rollup projector subscribed to the lead events topic. */
 @Injectable()

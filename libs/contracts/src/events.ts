@@ -16,6 +16,14 @@ export const Topics = {
 } as const;
 export type Topic = (typeof Topics)[keyof typeof Topics];
 
+/** Consumer groups: every instance of a projection service shares its group's partitions. */
+export const ConsumerGroups = {
+  /** Reads `telegram-events`; writes leads and the journal, emits `lead-events`. */
+  leadProjection: 'lead-projection',
+  /** Reads `lead-events`; writes the daily rollups. */
+  stats: 'stats',
+} as const;
+
 export interface Subscriber {
   id: number;
   /** Telegram username without "@", "" when the user has none. */
