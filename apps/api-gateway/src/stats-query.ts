@@ -65,13 +65,13 @@ export class StatsQuery {
   }
 
   async summary(scope: Scope): Promise<Summary> {
+    const now = this.now();
+    const to = endOf(scope, now);
     const f = await this.filters(scope);
     let leads = emptyLeadCounters();
     let organic = emptyOrganicCounters();
     if (!f) return summarize(leads, organic);
     const account = scope.account.id;
-    const now = this.now();
-    const to = scope.to ?? now;
     const plan = (await this.rollupsCurrent())
       ? planRange(scope.from, to, scope.account.timezone, now)
       : { rollups: null, live: [{ from: scope.from ?? 0, to }] };
@@ -100,7 +100,7 @@ export class StatsQuery {
   async series(scope: Scope): Promise<SeriesPoint[]> {
     const tz = scope.account.timezone;
     const now = this.now();
-    const to = scope.to ?? now;
+    const to = endOf(scope, now);
     const from = scope.from ?? dayStart(shiftDays(localDay(to, tz), -(DEFAULT_SERIES_DAYS - 1)), tz);
     const span = daysBetween(localDay(from, tz), localDay(to, tz)) + 1;
     if (span > MAX_SERIES_DAYS)
@@ -144,6 +144,17 @@ export class StatsQuery {
     }
     return points;
   }
+}
+
+/** The range's end: `to`, or now; a `from` after it is a bad parameter like any `from` > `to`. */
+function endOf(scope: Scope, now: number): number {
+  const to = scope.to ?? now;
+  if (scope.from !== undefined && scope.from > to)
+    throw badParam(
+      'from',
+      `must not be after to (${scope.from} > ${to}${scope.to === undefined ? ', to defaults to now' : ''})`,
+    );
+  return to;
 }
 
 function shiftDays(day: string, n: number): string {

@@ -390,6 +390,8 @@ export function describeLifecycle(title: string, start: () => Promise<Stack>, ti
         ['/api/journal/list.json', { chat: 'x' }, 'chat'],
         ['/api/stats/summary.json', { to: 'yesterday' }, 'to'],
         ['/api/stats/series.json', { from: 0, to: utc(`${DAY1}T00:00:00`) }, 'from'],
+        ['/api/stats/summary.json', { from: NOW + 86_400 }, 'from'],
+        ['/api/stats/series.json', { from: NOW + 86_400 }, 'from'],
       ];
       for (const [route, params, name] of cases) {
         const res = await api.get(route, params);
