@@ -1,4 +1,5 @@
-import { eventLogContract, requireServer } from '@subtrack/testing';
+import { Topics } from '@subtrack/contracts';
+import { eventLogContract, requireServer, waitFor } from '@subtrack/testing';
 import { randomUUID } from 'node:crypto';
 import { openKafkaLog } from './kafka-event-log';
 
@@ -24,3 +25,31 @@ eventLogContract(
   // Kafka hands a resumed group its last batch again when the commit raced the stop.
   { atLeastOnce: true, timeoutMs: 30_000 },
 );
+
+describe('Kafka topics', () => {
+  it('are created keeping every event, since replay rebuilds from the whole log', async () => {
+    const log = await openKafkaLog({
+      brokers,
+      clientId: 'contract',
+      prefix,
+      partitions: 8,
+      log: () => undefined,
+    });
+    try {
+      await log.lag('retention-check', Topics.telegram);
+      // The broker applies a new topic's settings a moment after creating it.
+      let settings: Record<string, string> = {};
+      await waitFor(
+        async () => {
+          settings = Object.fromEntries(await log.retention(`${prefix}${Topics.telegram}`));
+          return settings['retention.ms'] === '-1';
+        },
+        10_000,
+        'the topic settings',
+      ).catch(() => undefined);
+      expect(settings).toEqual({ 'retention.ms': '-1', 'retention.bytes': '-1' });
+    } finally {
+      await log.close();
+    }
+  });
+});

@@ -2,6 +2,7 @@ import { parseDomainEvent, type DomainEvent, type Topic } from '@subtrack/contra
 import type { BatchHandler, EventLog, LoggedEvent, SubscribeOptions, Subscription } from '@subtrack/ports';
 import {
   AssignerProtocol,
+  ConfigResourceTypes,
   Kafka,
   Partitioners,
   logLevel,
@@ -19,6 +20,12 @@ export interface GroupStatus {
   /** `committed` is -1 where the group has committed nothing yet. */
   partitions: { partition: number; committed: number; end: number }[];
 }
+
+/** Topic settings that keep every event: no time or size limit. */
+const KEEP_FOREVER: [string, string][] = [
+  ['retention.ms', '-1'],
+  ['retention.bytes', '-1'],
+];
 
 /** Partitions per topic are capped so that `offset * 64 + partition` is a log-wide unique seq. */
 export const MAX_PARTITIONS = 64;
@@ -89,11 +96,13 @@ export class KafkaEventLog implements EventLog {
     let ready = this.topics.get(topic);
     if (!ready) {
       ready = (async () => {
-        await this.admin.createTopics({
+        const created = await this.admin.createTopics({
           waitForLeaders: true,
           topics: [topic, deadLetterTopic(topic)].map((t) => ({
             topic: t,
             numPartitions: this.options.partitions,
+            // The log is the source of truth that every projection is rebuilt from: keep it all.
+            configEntries: KEEP_FOREVER.map(([name, value]) => ({ name, value })),
           })),
         });
         const [meta] = (await this.admin.fetchTopicMetadata({ topics: [topic] })).topics;
@@ -102,6 +111,13 @@ export class KafkaEventLog implements EventLog {
           throw new Error(
             `topic ${topic} has ${count} partitions, KAFKA_PARTITIONS says ${this.options.partitions}`,
           );
+        }
+        // A topic made elsewhere (by hand, by an older version) may delete events after a while.
+        for (const [name, value] of created ? [] : await this.retention(topic)) {
+          if (value !== '-1')
+            this.log(
+              `topic ${topic} has ${name}=${value}: events older than that are deleted and a replay can no longer rebuild them; set ${name}=-1`,
+            );
         }
       })();
       ready.catch(() => this.topics.delete(topic));
@@ -212,6 +228,17 @@ export class KafkaEventLog implements EventLog {
       }
     }
     return events;
+  }
+
+  /** The topic's retention settings, as [name, value]. */
+  async retention(topic: string): Promise<[string, string][]> {
+    const { resources } = await this.admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [
+        { type: ConfigResourceTypes.TOPIC, name: topic, configNames: KEEP_FOREVER.map(([name]) => name) },
+      ],
+    });
+    return (resources[0]?.configEntries ?? []).map((e) => [e.configName, e.configValue]);
   }
 
   async lag(groupName: string, topicName: Topic): Promise<number> {
