@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Logger, Post, Query } from '@nestjs/common';
 import { CONFIG, type Config } from '@subtrack/config';
 import { LEAD_STATUS_NAMES, type LeadStatusName } from '@subtrack/contracts';
-import { ALLOWED_UPDATES, TelegramClients } from '@subtrack/telegram';
+import { TelegramClients } from '@subtrack/telegram';
 import {
   CATALOG_STORE,
   type Account,
@@ -89,9 +89,8 @@ export class SetupController {
     await this.catalog.saveBot(bot);
     let webhook: string | null = null;
     if (this.config.PUBLIC_URL && this.config.TELEGRAM_MODE === 'webhook') {
-      webhook = `${this.config.PUBLIC_URL}/telegram/webhook/${bot.id}`;
       try {
-        await api.setWebhook(webhook, { secret_token: bot.secret, allowed_updates: [...ALLOWED_UPDATES] });
+        webhook = await this.telegram.registerWebhook(bot, this.config.PUBLIC_URL);
       } catch (err) {
         throw new ApiError(502, 'telegram', `bot saved, but setWebhook failed: ${(err as Error).message}`);
       }

@@ -62,25 +62,34 @@ export async function settle(
   }
 }
 
+type TelegramMode = 'webhook' | 'polling';
+
+export interface EmbeddedStack extends Stack {
+  /** Restarts on the same data dir receiving Telegram updates the other way. */
+  restartIn(mode: TelegramMode): Promise<void>;
+}
+
 /** Fake Bot API + the embedded product on a temporary data dir, wired by webhook or polling. */
-export async function startStack(opts: { mode?: 'webhook' | 'polling' } = {}): Promise<Stack> {
+export async function startStack(opts: { mode?: TelegramMode } = {}): Promise<EmbeddedStack> {
   const telegram = await startFakeTelegram({ port: 0, webhookRetryMs: 50 });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'subtrack-e2e-'));
   const port = await freePort();
   const clock = { now: Math.floor(Date.now() / 1000) };
-  const config = loadConfig({
-    PORT: String(port),
-    DATA_DIR: dataDir,
-    ADMIN_TOKEN: ADMIN,
-    TELEGRAM_API_ROOT: telegram.url,
-    TELEGRAM_MODE: opts.mode ?? 'webhook',
-    BOT_REFRESH_MS: '200',
-    POSTBACK_ALLOW_PRIVATE: '1',
-    ...(opts.mode === 'polling' ? {} : { PUBLIC_URL: `http://127.0.0.1:${port}` }),
-  });
+  const configFor = (mode: TelegramMode) =>
+    loadConfig({
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      ADMIN_TOKEN: ADMIN,
+      TELEGRAM_API_ROOT: telegram.url,
+      TELEGRAM_MODE: mode,
+      BOT_REFRESH_MS: '200',
+      POSTBACK_ALLOW_PRIVATE: '1',
+      ...(mode === 'polling' ? {} : { PUBLIC_URL: `http://127.0.0.1:${port}` }),
+    });
+  let config = configFor(opts.mode ?? 'webhook');
   const boot = () => startEmbedded({ config, clock: () => clock.now, logger: ['error'], idlePollMs: 50 });
   let app: EmbeddedApp = await boot();
-  const stack: Stack = {
+  const stack: EmbeddedStack = {
     telegram,
     url: app.url,
     webhookUrl: app.url,
@@ -96,6 +105,10 @@ export async function startStack(opts: { mode?: 'webhook' | 'polling' } = {}): P
       // Let the HTTP client see its pooled keep-alive sockets close before the port is reused.
       await new Promise((r) => setTimeout(r, 200));
       app = await boot();
+    },
+    async restartIn(mode) {
+      config = configFor(mode);
+      await stack.restart();
     },
     async replay() {
       await app.close();

@@ -11,6 +11,7 @@ import {
   CATALOG_STORE,
   EVENT_LOG,
   INGEST_STORE,
+  type Bot,
   type CatalogStore,
   type EventLog,
   type IngestStore,
@@ -21,7 +22,10 @@ import { TelegramClients } from '@subtrack/telegram';
 import { UpdateIngestor } from './update-ingestor';
 import { WebhookController } from './webhook.controller';
 
-/** Starts long polling when configured; webhook updates arrive through WebhookController. */
+/**
+ * Starts long polling when configured; otherwise (re)registers the bots' webhooks when PUBLIC_URL is
+ * set, and webhook updates arrive through WebhookController.
+ */
 @Injectable()
 export class IngestLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('ingest');
@@ -38,10 +42,35 @@ export class IngestLifecycle implements OnApplicationBootstrap, OnApplicationShu
     if (this.config.TELEGRAM_MODE === 'polling') {
       this.polling = new PollingRunner(this.bots, this.telegram, this.ingestor, this.config.BOT_REFRESH_MS);
       await this.polling.start();
+    } else if (this.config.PUBLIC_URL) {
+      void this.registerWebhooks(this.config.PUBLIC_URL);
     }
     this.logger.log(
       `receiving Telegram updates by ${this.config.TELEGRAM_MODE} from ${this.config.TELEGRAM_API_ROOT}`,
     );
+  }
+
+  /**
+   * (Re)points every known bot at this ingest: after polling (which deleted the webhooks) or a new
+   * PUBLIC_URL, Telegram would otherwise keep delivering nowhere. In the background, bot by bot.
+   */
+  private async registerWebhooks(publicUrl: string): Promise<void> {
+    let done = 0;
+    let bots: Bot[] = [];
+    try {
+      bots = await this.bots.all();
+    } catch (err) {
+      this.logger.error(`could not list bots to register their webhooks: ${String(err)}`);
+    }
+    for (const bot of bots) {
+      try {
+        await this.telegram.registerWebhook(bot, publicUrl);
+        done++;
+      } catch (err) {
+        this.logger.warn(`bot ${bot.id}: setWebhook failed: ${(err as Error).message}`);
+      }
+    }
+    if (bots.length > 0) this.logger.log(`webhooks of ${done}/${bots.length} bots point at ${publicUrl}`);
   }
 
   async onApplicationShutdown(): Promise<void> {

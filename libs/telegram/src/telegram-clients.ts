@@ -8,6 +8,22 @@ export class TelegramClients {
   private readonly clients = new Map<string, Telegram>();
   constructor(private readonly apiRoot: string) {}
 
+  /**
+   * Points Telegram at ingest's webhook route for this bot, with the bot's secret token and the
+   * updates the product needs. Returns the URL.
+   */
+  async registerWebhook(
+    bot: { id: number; token: string; secret: string },
+    publicUrl: string,
+  ): Promise<string> {
+    const url = `${publicUrl.replace(/\/+$/, '')}/telegram/webhook/${bot.id}`;
+    await this.for(bot.token).setWebhook(url, {
+      secret_token: bot.secret,
+      allowed_updates: [...ALLOWED_UPDATES],
+    });
+    return url;
+  }
+
   for(token: string): Telegram {
     let client = this.clients.get(token);
     if (!client) {
