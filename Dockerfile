@@ -9,9 +9,12 @@ COPY tools tools
 RUN npm ci --no-fund --no-audit && npx turbo run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
-ENV NODE_ENV=production
+ENV NODE_ENV=production DATA_DIR=/data
 WORKDIR /app
 COPY --from=build /app /app
+# The embedded database file lives here (unused by the distributed services).
+RUN mkdir -p /data && chown node:node /data
+VOLUME /data
 USER node
 EXPOSE 3000
 CMD ["node", "apps/embedded/dist/main.js"]
