@@ -107,6 +107,11 @@ export async function startDistributedStack(): Promise<DistributedStack> {
   const waitForGroups = async (timeoutMs: number): Promise<void> => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
+      const exited = processes.find((p) => p.child.exitCode !== null);
+      if (exited)
+        throw new Error(
+          `${exited.service} exited with code ${exited.child.exitCode} while starting\n${output}`,
+        );
       const ready = await Promise.all(
         CONSUMERS.map(async ([service, group, topic]) => {
           const status = await log.groupStatus(group, topic);

@@ -27,6 +27,24 @@ eventLogContract(
 );
 
 describe('Kafka topics', () => {
+  it('come up for every service that creates them at the same moment', async () => {
+    const own = `topics-${randomUUID()}.`;
+    const logs = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        openKafkaLog({ brokers, clientId: `starter-${i}`, prefix: own, partitions: 8, log: () => undefined }),
+      ),
+    );
+    try {
+      // Each one creates or finds both topics, as the services do when they start side by side.
+      const lags = await Promise.all(
+        logs.flatMap((log) => [log.lag('g', Topics.telegram), log.lag('g', Topics.leads)]),
+      );
+      expect(lags).toEqual(Array(12).fill(0));
+    } finally {
+      await Promise.all(logs.map((log) => log.close()));
+    }
+  });
+
   it('are created keeping every event, since replay rebuilds from the whole log', async () => {
     const log = await openKafkaLog({
       brokers,

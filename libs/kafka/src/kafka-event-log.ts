@@ -21,6 +21,12 @@ export interface GroupStatus {
   partitions: { partition: number; committed: number; end: number }[];
 }
 
+class PartitionCountError extends Error {
+  constructor(topic: string, count: number, expected: number) {
+    super(`topic ${topic} has ${count} partitions, KAFKA_PARTITIONS says ${expected}`);
+  }
+}
+
 /** Topic settings that keep every event: no time or size limit. */
 const KEEP_FOREVER: [string, string][] = [
   ['retention.ms', '-1'],
@@ -39,6 +45,8 @@ export interface KafkaLogOptions {
   prefix?: string;
   /** Back-off before a failed batch is handed to its handler again. */
   retryMs?: number;
+  /** How long a topic may take to come online before the operation that needs it fails. */
+  topicTimeoutMs?: number;
   log?: (message: string) => void;
 }
 
@@ -95,9 +103,25 @@ export class KafkaEventLog implements EventLog {
   private ensureTopic(topic: string): Promise<void> {
     let ready = this.topics.get(topic);
     if (!ready) {
-      ready = (async () => {
+      ready = this.untilReady(topic);
+      ready.catch(() => this.topics.delete(topic));
+      this.topics.set(topic, ready);
+    }
+    return ready;
+  }
+
+  /**
+   * Creates the topic, or finds it, and checks its partitions. A broker that is slow to bring a
+   * new topic's partitions online (several services create the same topics as they start) is
+   * waited for; only a partition count that contradicts KAFKA_PARTITIONS fails at once.
+   */
+  private async untilReady(topic: string): Promise<void> {
+    const deadline = Date.now() + (this.options.topicTimeoutMs ?? 120_000);
+    for (let attempt = 1; ; attempt++) {
+      try {
         const created = await this.admin.createTopics({
           waitForLeaders: true,
+          timeout: 30_000,
           topics: [topic, deadLetterTopic(topic)].map((t) => ({
             topic: t,
             numPartitions: this.options.partitions,
@@ -106,12 +130,13 @@ export class KafkaEventLog implements EventLog {
           })),
         });
         const [meta] = (await this.admin.fetchTopicMetadata({ topics: [topic] })).topics;
-        const count = meta?.partitions.length ?? 0;
-        if (count !== this.options.partitions) {
-          throw new Error(
-            `topic ${topic} has ${count} partitions, KAFKA_PARTITIONS says ${this.options.partitions}`,
-          );
-        }
+        const partitions = meta?.partitions ?? [];
+        if (partitions.length > 0 && partitions.length !== this.options.partitions)
+          throw new PartitionCountError(topic, partitions.length, this.options.partitions);
+        if (partitions.length === 0 || partitions.some((p) => p.partitionErrorCode !== 0 || p.leader < 0))
+          throw new Error('partitions have no leader yet');
+        // Served only once each partition's leader has taken it on, which can trail the metadata.
+        await this.admin.fetchTopicOffsets(topic);
         // A topic made elsewhere (by hand, by an older version) may delete events after a while.
         for (const [name, value] of created ? [] : await this.retention(topic)) {
           if (value !== '-1')
@@ -119,11 +144,13 @@ export class KafkaEventLog implements EventLog {
               `topic ${topic} has ${name}=${value}: events older than that are deleted and a replay can no longer rebuild them; set ${name}=-1`,
             );
         }
-      })();
-      ready.catch(() => this.topics.delete(topic));
-      this.topics.set(topic, ready);
+        return;
+      } catch (err) {
+        if (err instanceof PartitionCountError || Date.now() > deadline) throw err;
+        this.log(`topic ${topic} not ready yet (attempt ${attempt}), retrying: ${(err as Error).message}`);
+        await new Promise((r) => setTimeout(r, Math.min(5000, 250 * attempt)));
+      }
     }
-    return ready;
   }
 
   async append(topic: Topic, events: readonly DomainEvent[]): Promise<void> {
