@@ -1,0 +1,25 @@
+import { FULL, QUICK, UsageError, parseArgs } from './args';
+
+describe('bench options', () => {
+  it('runs everything at SPEC sizes by default, and small with --quick', () => {
+    expect(parseArgs([])).toEqual({ ...FULL, benches: ['raw', 'ingest', 'api'], seed: 1, json: null });
+    expect(parseArgs(['--quick'])).toMatchObject(QUICK);
+  });
+
+  it('lets explicit sizes win over --quick and picks benches in their own order', () => {
+    expect(
+      parseArgs(['--quick', '--leads', '200_000', '--only=api,raw', '--json', 'out.json']),
+    ).toMatchObject({
+      ...QUICK,
+      leads: 200_000,
+      benches: ['raw', 'api'],
+      json: 'out.json',
+    });
+  });
+
+  it('answers --help with null and refuses what it cannot run', () => {
+    expect(parseArgs(['-h'])).toBeNull();
+    for (const bad of [['--bogus'], ['--leads', '5'], ['--only', 'disk'], ['--seed'], ['extra']])
+      expect(() => parseArgs(bad)).toThrow(UsageError);
+  });
+});
