@@ -268,19 +268,30 @@ export class KafkaEventLog implements EventLog {
     return (resources[0]?.configEntries ?? []).map((e) => [e.configName, e.configValue]);
   }
 
-  async lag(groupName: string, topicName: Topic): Promise<number> {
-    const [group, topic] = [this.name(groupName), this.name(topicName)];
-    await this.ensureTopic(topic);
+  /** Each partition's first and end offsets and the group's committed offset (-1: none yet). */
+  private async positions(
+    group: string,
+    topic: string,
+  ): Promise<{ partition: number; low: number; end: number; committed: number }[]> {
     const [ends, committed] = await Promise.all([
       this.admin.fetchTopicOffsets(topic),
       this.admin.fetchOffsets({ groupId: group, topics: [topic] }),
     ]);
-    const done = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+    const at = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+    return ends.map((p) => ({
+      partition: p.partition,
+      low: Number(p.low),
+      end: Number(p.high),
+      committed: at.get(p.partition) ?? -1,
+    }));
+  }
+
+  async lag(groupName: string, topicName: Topic): Promise<number> {
+    const [group, topic] = [this.name(groupName), this.name(topicName)];
+    await this.ensureTopic(topic);
     let lag = 0;
-    for (const p of ends) {
-      const at = done.get(p.partition) ?? -1;
-      lag += Number(p.high) - (at < 0 ? Number(p.low) : at);
-    }
+    for (const p of await this.positions(group, topic))
+      lag += p.end - (p.committed < 0 ? p.low : p.committed);
     return lag;
   }
 
@@ -290,12 +301,10 @@ export class KafkaEventLog implements EventLog {
    */
   async groupStatus(groupName: string, topicName: Topic): Promise<GroupStatus> {
     const [group, topic] = [this.name(groupName), this.name(topicName)];
-    const [[described], ends, committed] = await Promise.all([
+    const [[described], positions] = await Promise.all([
       this.admin.describeGroups([group]).then((r) => r.groups),
-      this.admin.fetchTopicOffsets(topic),
-      this.admin.fetchOffsets({ groupId: group, topics: [topic] }),
+      this.positions(group, topic),
     ]);
-    const at = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
     return {
       group,
       state: described?.state ?? 'Dead',
@@ -306,11 +315,7 @@ export class KafkaEventLog implements EventLog {
             ? (AssignerProtocol.MemberAssignment.decode(m.memberAssignment)?.assignment[topic] ?? [])
             : [],
       })),
-      partitions: ends.map((p) => ({
-        partition: p.partition,
-        committed: at.get(p.partition) ?? -1,
-        end: Number(p.high),
-      })),
+      partitions: positions.map(({ partition, committed, end }) => ({ partition, committed, end })),
     };
   }
 
