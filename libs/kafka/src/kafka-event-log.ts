@@ -60,7 +60,10 @@ export const deadLetterTopic = (topic: string): string => `${topic}.dead-letters
 export class KafkaEventLog implements EventLog {
   private readonly kafka: Kafka;
   private readonly producer: Producer;
-  private readonly admin: Admin;
+  private readonly adminClient: Admin;
+  /** Admin calls run one at a time: kafkajs refreshes one shared metadata cache per call, and
+   * concurrent calls on different topics can leave one of them reading the other's partitions. */
+  private adminQueue: Promise<unknown> = Promise.resolve();
   private readonly topics = new Map<string, Promise<void>>();
   private readonly consumers = new Set<Subscription>();
 
@@ -88,7 +91,7 @@ export class KafkaEventLog implements EventLog {
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
     });
-    this.admin = this.kafka.admin();
+    this.adminClient = this.kafka.admin();
   }
 
   private name(topicOrGroup: string): string {
@@ -96,7 +99,7 @@ export class KafkaEventLog implements EventLog {
   }
 
   async connect(): Promise<void> {
-    await Promise.all([this.producer.connect(), this.admin.connect()]);
+    await Promise.all([this.producer.connect(), this.adminClient.connect()]);
   }
 
   /** Creates the topic (and its dead-letter topic) with the configured partitions, once. */
@@ -119,24 +122,26 @@ export class KafkaEventLog implements EventLog {
     const deadline = Date.now() + (this.options.topicTimeoutMs ?? 120_000);
     for (let attempt = 1; ; attempt++) {
       try {
-        const created = await this.admin.createTopics({
-          waitForLeaders: true,
-          timeout: 30_000,
-          topics: [topic, deadLetterTopic(topic)].map((t) => ({
-            topic: t,
-            numPartitions: this.options.partitions,
-            // The log is the source of truth that every projection is rebuilt from: keep it all.
-            configEntries: KEEP_FOREVER.map(([name, value]) => ({ name, value })),
-          })),
-        });
-        const [meta] = (await this.admin.fetchTopicMetadata({ topics: [topic] })).topics;
+        const created = await this.admin((a) =>
+          a.createTopics({
+            waitForLeaders: true,
+            timeout: 30_000,
+            topics: [topic, deadLetterTopic(topic)].map((t) => ({
+              topic: t,
+              numPartitions: this.options.partitions,
+              // The log is the source of truth that every projection is rebuilt from: keep it all.
+              configEntries: KEEP_FOREVER.map(([name, value]) => ({ name, value })),
+            })),
+          }),
+        );
+        const [meta] = (await this.admin((a) => a.fetchTopicMetadata({ topics: [topic] }))).topics;
         const partitions = meta?.partitions ?? [];
         if (partitions.length > 0 && partitions.length !== this.options.partitions)
           throw new PartitionCountError(topic, partitions.length, this.options.partitions);
         if (partitions.length === 0 || partitions.some((p) => p.partitionErrorCode !== 0 || p.leader < 0))
           throw new Error('partitions have no leader yet');
         // Served only once each partition's leader has taken it on, which can trail the metadata.
-        await this.admin.fetchTopicOffsets(topic);
+        await this.admin((a) => a.fetchTopicOffsets(topic));
         // A topic made elsewhere (by hand, by an older version) may delete events after a while.
         for (const [name, value] of created ? [] : await this.retention(topic)) {
           if (value !== '-1')
@@ -259,12 +264,14 @@ export class KafkaEventLog implements EventLog {
 
   /** The topic's retention settings, as [name, value]. */
   async retention(topic: string): Promise<[string, string][]> {
-    const { resources } = await this.admin.describeConfigs({
-      includeSynonyms: false,
-      resources: [
-        { type: ConfigResourceTypes.TOPIC, name: topic, configNames: KEEP_FOREVER.map(([name]) => name) },
-      ],
-    });
+    const { resources } = await this.admin((a) =>
+      a.describeConfigs({
+        includeSynonyms: false,
+        resources: [
+          { type: ConfigResourceTypes.TOPIC, name: topic, configNames: KEEP_FOREVER.map(([name]) => name) },
+        ],
+      }),
+    );
     return (resources[0]?.configEntries ?? []).map((e) => [e.configName, e.configValue]);
   }
 
@@ -273,10 +280,9 @@ export class KafkaEventLog implements EventLog {
     group: string,
     topic: string,
   ): Promise<{ partition: number; low: number; end: number; committed: number }[]> {
-    const [ends, committed] = await Promise.all([
-      this.admin.fetchTopicOffsets(topic),
-      this.admin.fetchOffsets({ groupId: group, topics: [topic] }),
-    ]);
+    const [ends, committed] = await this.admin((a) =>
+      Promise.all([a.fetchTopicOffsets(topic), a.fetchOffsets({ groupId: group, topics: [topic] })]),
+    );
     const at = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
     return ends.map((p) => ({
       partition: p.partition,
@@ -302,7 +308,7 @@ export class KafkaEventLog implements EventLog {
   async groupStatus(groupName: string, topicName: Topic): Promise<GroupStatus> {
     const [group, topic] = [this.name(groupName), this.name(topicName)];
     const [[described], positions] = await Promise.all([
-      this.admin.describeGroups([group]).then((r) => r.groups),
+      this.admin((a) => a.describeGroups([group])).then((r) => r.groups),
       this.positions(group, topic),
     ]);
     return {
@@ -326,7 +332,7 @@ export class KafkaEventLog implements EventLog {
     // Members that just stopped leave the group through a rebalance; wait for it to settle empty.
     const deadline = Date.now() + 60_000;
     for (;;) {
-      const [described] = (await this.admin.describeGroups([groupId])).groups;
+      const [described] = (await this.admin((a) => a.describeGroups([groupId]))).groups;
       const state = described?.state ?? 'Dead';
       if (state === 'Empty' || state === 'Dead') break;
       if (Date.now() > deadline) {
@@ -336,23 +342,32 @@ export class KafkaEventLog implements EventLog {
       }
       await new Promise((r) => setTimeout(r, 250));
     }
-    await this.admin.resetOffsets({ groupId, topic, earliest: true });
+    await this.admin((a) => a.resetOffsets({ groupId, topic, earliest: true }));
   }
 
   /** Removes every event of a topic (before a rebuild regenerates a derived topic). */
   async truncate(topicName: Topic): Promise<void> {
     const topic = this.name(topicName);
     await this.ensureTopic(topic);
-    const ends = await this.admin.fetchTopicOffsets(topic);
-    await this.admin.deleteTopicRecords({
-      topic,
-      partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })),
-    });
+    const ends = await this.admin((a) => a.fetchTopicOffsets(topic));
+    await this.admin((a) =>
+      a.deleteTopicRecords({
+        topic,
+        partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })),
+      }),
+    );
+  }
+
+  /** Runs one admin call after those before it have settled. */
+  private admin<T>(call: (admin: Admin) => Promise<T>): Promise<T> {
+    const result = this.adminQueue.then(() => call(this.adminClient));
+    this.adminQueue = result.catch(() => undefined);
+    return result;
   }
 
   async close(): Promise<void> {
     await Promise.all([...this.consumers].map((s) => s.stop()));
-    await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
+    await Promise.allSettled([this.producer.disconnect(), this.adminClient.disconnect()]);
   }
 
   private log(message: string): void {
