@@ -54,14 +54,24 @@ export class MetaController {
     },
     {
       provide: StatsQuery,
-      useFactory: (catalog: CatalogStore, leads: LeadStore, stats: StatsStore, log: EventLog, clock: Clock) =>
-        new StatsQuery(
-          catalog,
-          leads,
-          stats,
-          clock,
-          async () => (await log.lag(ConsumerGroups.stats, Topics.leads)) === 0,
-        ),
+      useFactory: (
+        catalog: CatalogStore,
+        leads: LeadStore,
+        stats: StatsStore,
+        log: EventLog,
+        clock: Clock,
+      ) => {
+        // Requests arriving while a lag check is under way share it rather than queueing more.
+        let checking: Promise<boolean> | null = null;
+        const rollupsCurrent = () =>
+          (checking ??= log
+            .lag(ConsumerGroups.stats, Topics.leads)
+            .then((lag) => lag === 0)
+            .finally(() => {
+              checking = null;
+            }));
+        return new StatsQuery(catalog, leads, stats, clock, rollupsCurrent);
+      },
       inject: [CATALOG_STORE, LEAD_STORE, STATS_STORE, EVENT_LOG, CLOCK],
     },
   ],
