@@ -1,5 +1,5 @@
 import { fillDataDir, type Filled } from './api-fill';
-import { Helper } from './child';
+import { ChildServer } from './child';
 import { ProductApi, removeDir, tempDataDir } from './product';
 import { check, type BenchResult, type Check, type Figure } from './report';
 
@@ -161,7 +161,7 @@ export async function apiLatency(opts: ApiOptions): Promise<BenchResult> {
       log: opts.log,
     });
     opts.log(`  filled in ${filled.seconds.toFixed(0)} s; starting the product on it`);
-    const server = await Helper.start('api-server.js', [dataDir]);
+    const server = await ChildServer.start('api-server.js', [dataDir]);
     try {
       const api = new ProductApi(server.url, filled.key);
       const now = Math.floor(Date.now() / 1000);

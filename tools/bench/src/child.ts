@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
-/** What a helper process reports about itself on request. */
+/** What a child process reports about itself on request. */
 export interface ProcessUsage {
   rss: number;
   maxRss: number;
@@ -49,14 +49,14 @@ export function failToParent(err: unknown): void {
   process.send({ type: 'error', message } satisfies ChildMessage, () => process.exit(1));
 }
 
-/** A helper process started from this package's dist, spoken to over IPC. */
-export class Helper {
+/** A child process started from this package's dist, spoken to over IPC. */
+export class ChildServer {
   private constructor(
     private readonly child: ChildProcess,
     readonly url: string,
   ) {}
 
-  static async start(script: string, args: string[], timeoutMs = 60_000): Promise<Helper> {
+  static async start(script: string, args: string[], timeoutMs = 60_000): Promise<ChildServer> {
     const child = fork(path.join(__dirname, script), args, {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
@@ -74,7 +74,7 @@ export class Helper {
       });
     });
     child.removeAllListeners('exit');
-    return new Helper(child, url);
+    return new ChildServer(child, url);
   }
 
   usage(): Promise<ProcessUsage> {
@@ -91,7 +91,7 @@ export class Helper {
       };
       const onExit = (code: number | null): void => {
         done();
-        reject(new Error(`helper exited with ${code} before it reported its usage`));
+        reject(new Error(`child process exited with ${code} before it reported its usage`));
       };
       this.child.on('message', onMessage);
       this.child.once('exit', onExit);

@@ -3,7 +3,7 @@ import type { EmbeddedApp } from '@subtrack/embedded';
 import { hashSecret } from '@subtrack/api-gateway';
 import { FakeTelegramClient, type CreatedBot, type TrafficResult } from '@subtrack/telegram-fake';
 import { randomBytes } from 'node:crypto';
-import { Helper } from './child';
+import { ChildServer } from './child';
 import {
   ADMIN_TOKEN,
   ProductApi,
@@ -125,7 +125,7 @@ async function setUpThroughApi(app: EmbeddedApp, fake: FakeTelegramClient): Prom
  * included) until both projections report zero lag.
  */
 export async function ingestPolling(opts: IngestOptions): Promise<IngestRun> {
-  const telegram = await Helper.start('fake-server.js', [String(opts.seed)]);
+  const telegram = await ChildServer.start('fake-server.js', [String(opts.seed)]);
   const fake = new FakeTelegramClient(telegram.url);
   const dataDir = tempDataDir('polling');
   const config = productConfig(dataDir, {
