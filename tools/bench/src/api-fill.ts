@@ -1,4 +1,3 @@
-import { hashSecret } from '@subtrack/api-gateway';
 import { LeadStatus, type JournalAction } from '@subtrack/contracts';
 import {
   counterFor,
@@ -14,7 +13,7 @@ import {
 import type { Campaign, JournalEntry, LeadTransition, RollupIncrement, StoredLead } from '@subtrack/ports';
 import { openEmbedded, type EmbeddedAdapters } from '@subtrack/sqlite';
 import { createRng, type Rng } from '@subtrack/telegram-fake';
-import { randomBytes } from 'node:crypto';
+import { benchCampaign, createBenchAccount } from './product';
 
 const TIMEZONE = 'Europe/Berlin';
 const BOT = 7_000_000_001;
@@ -109,14 +108,7 @@ function dayCache(tz: string): (unix: number) => string {
 
 /** Account, bot, chats and campaigns, through the catalog store. */
 async function createCatalog(stores: EmbeddedAdapters, created: number) {
-  const secret = randomBytes(24).toString('hex');
-  const account = await stores.catalog.createAccount({
-    name: 'bench',
-    timezone: TIMEZONE,
-    keyHash: hashSecret(secret),
-    postbacks: {},
-    created,
-  });
+  const account = await createBenchAccount(stores.catalog, TIMEZONE, created);
   await stores.catalog.saveBot({
     id: BOT,
     account: account.id,
@@ -141,25 +133,21 @@ async function createCatalog(stores: EmbeddedAdapters, created: number) {
     for (let k = 0; k < CAMPAIGNS_PER_CHAT; k++) {
       const n = c * CAMPAIGNS_PER_CHAT + k + 1;
       campaigns.push(
-        await stores.catalog.createCampaign({
-          account: account.id,
-          name: `bench ${n}`,
-          code: `BENCH${n}`,
-          bot: BOT,
-          chat,
-          joinMode: k % 2 === 0 ? 'request' : 'direct',
-          welcome: '',
-          postbacks: null,
-          method: 'GET',
-          body: '',
-          unsubWindow: 0,
-          isDefault: false,
-          created,
-        }),
+        await stores.catalog.createCampaign(
+          benchCampaign({
+            account: account.id,
+            name: `bench ${n}`,
+            code: `BENCH${n}`,
+            bot: BOT,
+            chat,
+            joinMode: k % 2 === 0 ? 'request' : 'direct',
+            created,
+          }),
+        ),
       );
     }
   }
-  return { key: `${account.id}-${secret}`, account: account.id, campaigns };
+  return { key: account.key, account: account.id, campaigns };
 }
 
 /** Everything one commit writes, and the tallies the API's answers are checked against. */

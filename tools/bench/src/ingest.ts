@@ -1,11 +1,12 @@
 import { ConsumerGroups, Topics, type TelegramEvent } from '@subtrack/contracts';
 import type { EmbeddedApp } from '@subtrack/embedded';
-import { hashSecret } from '@subtrack/api-gateway';
 import { FakeTelegramClient, type CreatedBot, type TrafficResult } from '@subtrack/telegram-fake';
 import { randomBytes } from 'node:crypto';
 import { ChildServer } from './child';
 import {
   ADMIN_TOKEN,
+  benchCampaign,
+  createBenchAccount,
   ProductApi,
   productConfig,
   projectionsCaughtUp,
@@ -261,41 +262,30 @@ export async function ingestDirect(opts: IngestOptions): Promise<IngestRun> {
     const { fake, bot, chat } = await unpolledFake(opts.seed);
 
     const { catalog } = app.adapters;
-    const secret = randomBytes(24).toString('hex');
     const now = Math.floor(Date.now() / 1000);
-    const account = await catalog.createAccount({
-      name: 'bench',
-      timezone: 'Europe/Berlin',
-      keyHash: hashSecret(secret),
-      postbacks: {},
-      created: now,
-    });
+    const account = await createBenchAccount(catalog, 'Europe/Berlin', now);
     await catalog.saveBot({
       id: bot.id,
       account: account.id,
       username: bot.username,
       token: bot.token,
-      secret,
+      secret: randomBytes(24).toString('hex'),
       created: now,
     });
     const campaigns: BenchCampaign[] = [];
     for (const [i, joinMode] of CAMPAIGN_MODES.entries()) {
       const code = `BENCH${i + 1}`;
-      const c = await catalog.createCampaign({
-        account: account.id,
-        name: `bench ${i + 1} (${joinMode})`,
-        code,
-        bot: bot.id,
-        chat: chat.id,
-        joinMode,
-        welcome: '',
-        postbacks: null,
-        method: 'GET',
-        body: '',
-        unsubWindow: 0,
-        isDefault: false,
-        created: now,
-      });
+      const c = await catalog.createCampaign(
+        benchCampaign({
+          account: account.id,
+          name: `bench ${i + 1} (${joinMode})`,
+          code,
+          bot: bot.id,
+          chat: chat.id,
+          joinMode,
+          created: now,
+        }),
+      );
       campaigns.push({ id: c.id, code, chat: chat.id, joinMode });
     }
 
@@ -322,7 +312,7 @@ export async function ingestDirect(opts: IngestOptions): Promise<IngestRun> {
     const seconds = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpuBefore);
 
-    const api = new ProductApi(app.url, `${account.id}-${secret}`);
+    const api = new ProductApi(app.url, account.key);
     const checks = await verifyCounts(api, expectedCounts(traffic), 'direct');
     return {
       updates: traffic.updates,

@@ -1,7 +1,8 @@
 import { loadConfig, type Config } from '@subtrack/config';
 import { ConsumerGroups, Topics } from '@subtrack/contracts';
 import { startEmbedded, type EmbeddedApp } from '@subtrack/embedded';
-import type { EventLog } from '@subtrack/ports';
+import { hashSecret } from '@subtrack/api-gateway';
+import type { CatalogStore, EventLog, NewCampaign } from '@subtrack/ports';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,6 +12,30 @@ import path from 'node:path';
 export const NO_TELEGRAM = 'http://127.0.0.1:9';
 
 export const ADMIN_TOKEN = `bench-${randomBytes(12).toString('hex')}`;
+
+/** An account made straight in the catalog, with the API key that opens it. */
+export async function createBenchAccount(
+  catalog: CatalogStore,
+  timezone: string,
+  created: number,
+): Promise<{ id: number; key: string }> {
+  const secret = randomBytes(24).toString('hex');
+  const account = await catalog.createAccount({
+    name: 'bench',
+    timezone,
+    keyHash: hashSecret(secret),
+    postbacks: {},
+    created,
+  });
+  return { id: account.id, key: `${account.id}-${secret}` };
+}
+
+/** A campaign without welcome text, postbacks or unsubscribe window: all the benchmarks need. */
+export function benchCampaign(
+  c: Pick<NewCampaign, 'account' | 'name' | 'code' | 'bot' | 'chat' | 'joinMode' | 'created'>,
+): NewCampaign {
+  return { ...c, welcome: '', postbacks: null, method: 'GET', body: '', unsubWindow: 0, isDefault: false };
+}
 
 export function tempDataDir(label: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `subtrack-bench-${label}-`));
