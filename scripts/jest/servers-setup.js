@@ -2,11 +2,14 @@
 // KAFKA_BROKERS and MONGO_URL already point at some, start the local ones (fetched and cached by
 // scripts/servers) and remember to stop them again.
 const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
 const path = require('node:path');
 
 const script = path.join(__dirname, '..', 'servers', 'all.sh');
 
 module.exports = async () => {
+  // Logs of the distributed e2e's service processes are kept for this run only.
+  fs.rmSync(path.join(__dirname, '..', '..', '.cache', 'e2e-logs'), { recursive: true, force: true });
   if (process.env.KAFKA_BROKERS && process.env.MONGO_URL) return;
   const out = execFileSync('bash', [script, 'start'], {
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -9,8 +9,9 @@ import { STATS_GROUP } from '@subtrack/stats';
 import { requireServer } from '@subtrack/testing';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
-import { ADMIN, freePort, settle, type Stack } from './harness';
+import { ADMIN, freePort, RETRY_MAX_MS, settle, type Stack } from './harness';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
@@ -74,8 +75,16 @@ export async function startDistributedStack(): Promise<DistributedStack> {
     TELEGRAM_MODE: 'webhook',
     PUBLIC_URL: `http://127.0.0.1:${ingestPort}`,
     POSTBACK_ALLOW_PRIVATE: '1',
+    POSTBACK_RETRY_MAX_MS: String(RETRY_MAX_MS),
   };
   let output = '';
+  // Every process's whole log also goes to a file, which CI prints when the suite fails.
+  const logDir = path.join(ROOT, '.cache', 'e2e-logs', run);
+  fs.mkdirSync(logDir, { recursive: true });
+  /** The last lines of every process ever started, killed ones included, by "service pid". */
+  const tails = new Map<string, string>();
+  const logs = () =>
+    [...tails].map(([who, tail]) => `--- ${who}, last lines of its log ---\n${tail}`).join('\n');
   let processes: { service: string; child: ChildProcess }[] = [];
   const start = (service: string) => {
     const port = service === 'ingest' ? ingestPort : service === 'api-gateway' ? apiPort : 0;
@@ -83,9 +92,15 @@ export async function startDistributedStack(): Promise<DistributedStack> {
       env: { ...env, PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const tag = `[${service} ${child.pid}] `;
+    const who = `${service} ${child.pid}`;
+    const tag = `[${who}] `;
+    tails.set(who, '');
+    const file = fs.createWriteStream(path.join(logDir, `${service}-${child.pid}.log`));
+    child.once('exit', () => file.end());
     const keep = (chunk: Buffer) => {
       output = (output + chunk.toString().replace(/^/gm, tag)).slice(-20_000);
+      tails.set(who, (tails.get(who)! + chunk.toString()).slice(-4_000));
+      file.write(chunk);
     };
     child.stdout!.on('data', keep);
     child.stderr!.on('data', keep);
@@ -189,6 +204,7 @@ export async function startDistributedStack(): Promise<DistributedStack> {
         throw new Error(`${(err as Error).message}\n${await groups()}\n${output}`);
       }
     },
+    logs,
     async close() {
       await stopAll('SIGTERM');
       telegram.fake.dispose();

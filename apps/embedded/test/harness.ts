@@ -13,6 +13,13 @@ import path from 'node:path';
 
 export const ADMIN = 'e2e-admin-token';
 
+/**
+ * The stacks' postback retry schedule: attempts at most this far apart (POSTBACK_RETRY_MAX_MS, an
+ * hour in production), so once a receiver is back every owed delivery is tried again within
+ * seconds, however long the outage before it lasted on a busy machine.
+ */
+export const RETRY_MAX_MS = 10_000;
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
@@ -41,6 +48,8 @@ export interface Stack {
   replay(): Promise<void>;
   /** Resolves once Telegram delivered everything and every projection caught up. */
   settled(): Promise<void>;
+  /** The tail of each service process's log, for a failure message. */
+  logs(): string;
   close(): Promise<void>;
 }
 
@@ -84,6 +93,7 @@ export async function startStack(opts: { mode?: TelegramMode } = {}): Promise<Em
       TELEGRAM_MODE: mode,
       BOT_REFRESH_MS: '200',
       POSTBACK_ALLOW_PRIVATE: '1',
+      POSTBACK_RETRY_MAX_MS: String(RETRY_MAX_MS),
       ...(mode === 'polling' ? {} : { PUBLIC_URL: `http://127.0.0.1:${port}` }),
     });
   let config = configFor(opts.mode ?? 'webhook');
@@ -117,6 +127,7 @@ export async function startStack(opts: { mode?: TelegramMode } = {}): Promise<Em
       app = await boot();
     },
     settled: () => settle(telegram, app.adapters.eventLog),
+    logs: () => 'embedded: the product logs to this test output',
     async close() {
       await app.close();
       telegram.fake.dispose();

@@ -42,7 +42,10 @@ export class PostbackDelivery implements OnApplicationBootstrap, OnApplicationSh
   private readonly sender: PostbackSender;
 
   constructor(@Inject(POSTBACK_STORE) store: PostbackStore, @Inject(CONFIG) config: Config) {
-    this.sender = new PostbackSender(store, { allowPrivate: config.POSTBACK_ALLOW_PRIVATE });
+    this.sender = new PostbackSender(store, {
+      allowPrivate: config.POSTBACK_ALLOW_PRIVATE,
+      maxRetryDelayMs: config.POSTBACK_RETRY_MAX_MS,
+    });
   }
 
   onApplicationBootstrap(): void {

@@ -84,4 +84,19 @@ describe('PostbackSender', () => {
     expect(d.attempts).toHaveLength(2);
     expect(await store.claimDue(clock + 10 ** 9, 10, 1000)).toEqual([]);
   });
+
+  it('spaces retries at most the configured maximum apart', async () => {
+    const d = await queue('http://127.0.0.1:9/pb');
+    const capped = new PostbackSender(store, {
+      allowPrivate: false,
+      now: () => clock,
+      maxRetryDelayMs: 3000,
+    });
+    for (let i = 0; i < 6; i++) await capped.deliver((await store.get(d.id))!);
+    const after = (await store.get(d.id))!;
+    expect(after.attempts).toHaveLength(6);
+    // Uncapped, the sixth failure would wait 64 s (±20 %).
+    expect(after.nextAt - clock).toBeGreaterThanOrEqual(2400);
+    expect(after.nextAt - clock).toBeLessThanOrEqual(3600);
+  });
 });

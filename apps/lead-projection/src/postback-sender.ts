@@ -1,11 +1,13 @@
 import { Logger } from '@nestjs/common';
-import { nextRetryAt } from '@subtrack/domain';
+import { MAX_RETRY_MS, nextRetryAt } from '@subtrack/domain';
 import type { PostbackAttempt, PostbackDelivery, PostbackStore } from '@subtrack/ports';
 import { BlockedTargetError, requestTarget } from './postback-http';
 
 export interface SenderOptions {
   /** Allow targets on private, loopback, link-local and metadata addresses (POSTBACK_ALLOW_PRIVATE). */
   allowPrivate: boolean;
+  /** The longest wait between two attempts (POSTBACK_RETRY_MAX_MS). */
+  maxRetryDelayMs?: number;
   concurrency?: number;
   timeoutMs?: number;
   /** How long a claimed delivery stays ours; longer than an attempt can take. */
@@ -30,7 +32,15 @@ export class PostbackSender {
     private readonly store: PostbackStore,
     options: SenderOptions,
   ) {
-    this.o = { concurrency: 10, timeoutMs: 10_000, leaseMs: 30_000, pollMs: 500, now: Date.now, ...options };
+    this.o = {
+      concurrency: 10,
+      timeoutMs: 10_000,
+      leaseMs: 30_000,
+      pollMs: 500,
+      now: Date.now,
+      maxRetryDelayMs: MAX_RETRY_MS,
+      ...options,
+    };
   }
 
   start(): void {
@@ -82,7 +92,9 @@ export class PostbackSender {
       await this.store.recordAttempt(d.id, attempt, { state: 'delivered', nextAt: 0 });
       return;
     }
-    const retryAt = nextRetryAt(d.attempts[0]?.at ?? at, done, d.attempts.length + 1);
+    const retryAt = nextRetryAt(d.attempts[0]?.at ?? at, done, d.attempts.length + 1, {
+      maxDelayMs: this.o.maxRetryDelayMs,
+    });
     await this.store.recordAttempt(
       d.id,
       attempt,

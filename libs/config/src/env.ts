@@ -59,6 +59,8 @@ const schema = z.object({
   /** Partitions of each topic; the same for all so derived events stay beside their cause. */
   KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(64).default(8),
   POSTBACK_ALLOW_PRIVATE: flag.default('0'),
+  /** The longest wait between two attempts of a failing postback (ms); backoff doubles up to it. */
+  POSTBACK_RETRY_MAX_MS: z.coerce.number().int().min(100).max(86_400_000).default(3_600_000),
   /** How often services look for bots registered by another process (ms). */
   BOT_REFRESH_MS: z.coerce.number().int().min(100).default(2000),
 });

@@ -17,5 +17,6 @@ export {
   nextRetryAt,
   isPrivateAddress,
   RETRY_FOR_MS,
+  MAX_RETRY_MS,
 } from './postback/postback';
-export type { Templates, MacroValues } from './postback/postback';
+export type { Templates, MacroValues, RetryOptions } from './postback/postback';

@@ -55,7 +55,11 @@ export class MongoPostbackStore implements PostbackStore {
       )
       .lean<PostbackDoc>()
       .exec();
-    return won ? toDelivery(won) : null;
+    if (won) return toDelivery(won);
+    // Lost to an attempt recorded meanwhile (its retry is not due yet): end the lease just taken,
+    // or the delivery would sit behind it for a whole lease once it is due.
+    await this.insertClaim(doc._id, head.next + 1, 0);
+    return null;
   }
 
   /**

@@ -46,12 +46,23 @@ describe('postback templates (SPEC §8)', () => {
 
   it('retries within seconds first, backs off, and gives up after 24 hours', () => {
     const half = () => 0.5;
-    expect(nextRetryAt(0, 1000, 1, half)).toBe(3000);
-    expect(nextRetryAt(0, 1000, 3, half)).toBe(1000 + 8000);
-    expect(nextRetryAt(0, 1000, 30, half)).toBe(1000 + 3600_000);
-    expect(nextRetryAt(0, RETRY_FOR_MS, 40, half)).toBeNull();
-    const jittered = [0, 1].map((r) => nextRetryAt(0, 0, 1, () => r)!);
+    expect(nextRetryAt(0, 1000, 1, { random: half })).toBe(3000);
+    expect(nextRetryAt(0, 1000, 3, { random: half })).toBe(1000 + 8000);
+    expect(nextRetryAt(0, 1000, 30, { random: half })).toBe(1000 + 3600_000);
+    expect(nextRetryAt(0, RETRY_FOR_MS, 40, { random: half })).toBeNull();
+    const jittered = [0, 1].map((r) => nextRetryAt(0, 0, 1, { random: () => r })!);
     expect(jittered).toEqual([1600, 2400]);
+  });
+
+  it('never waits longer than the configured maximum between attempts', () => {
+    const half = () => 0.5;
+    const max = { maxDelayMs: 5000, random: half };
+    expect(nextRetryAt(0, 1000, 1, max)).toBe(3000);
+    expect(nextRetryAt(0, 1000, 3, max)).toBe(1000 + 5000);
+    expect(nextRetryAt(0, 1000, 30, max)).toBe(1000 + 5000);
+    // Below the first step, every retry waits the maximum; the 24 h horizon is unchanged.
+    expect(nextRetryAt(0, 1000, 1, { maxDelayMs: 500, random: half })).toBe(1500);
+    expect(nextRetryAt(0, RETRY_FOR_MS, 2, max)).toBeNull();
   });
 
   it('knows private, loopback, link-local and metadata addresses', () => {

@@ -45,21 +45,27 @@ export function insideUnsubscribeWindow(
 
 export const RETRY_FOR_MS = 24 * 3600 * 1000;
 const FIRST_RETRY_MS = 2000;
-const MAX_RETRY_MS = 3600 * 1000;
+export const MAX_RETRY_MS = 3600 * 1000;
+
+export interface RetryOptions {
+  /** The longest wait between two attempts (POSTBACK_RETRY_MAX_MS); an hour by default. */
+  maxDelayMs?: number;
+  random?: () => number;
+}
 
 /**
  * When to try again after `attempt` failures (1 = the first failed), or null to give up: doubling
- * from 2 s up to an hour, with ±20 % jitter so that receivers coming back are not hit in lockstep,
- * for at least 24 h after the first attempt.
+ * from 2 s up to `maxDelayMs`, with ±20 % jitter so that receivers coming back are not hit in
+ * lockstep, for at least 24 h after the first attempt.
  */
 export function nextRetryAt(
   firstAttemptAt: number,
   now: number,
   attempt: number,
-  random: () => number = Math.random,
+  { maxDelayMs = MAX_RETRY_MS, random = Math.random }: RetryOptions = {},
 ): number | null {
   if (now - firstAttemptAt >= RETRY_FOR_MS) return null;
-  const base = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.max(0, attempt - 1));
+  const base = Math.min(maxDelayMs, FIRST_RETRY_MS * 2 ** Math.max(0, attempt - 1));
   return now + Math.round(base * (0.8 + 0.4 * random()));
 }
 
