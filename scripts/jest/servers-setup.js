@@ -2,16 +2,20 @@
 // KAFKA_BROKERS and MONGO_URL already point at some, start the local ones (fetched and cached by
 // scripts/servers) and remember to stop them again.
 const { execFileSync } = require('node:child_process');
-const fs = require('node:fs');
 const path = require('node:path');
 
 const script = path.join(__dirname, '..', 'servers', 'all.sh');
 
 module.exports = async () => {
-  // Logs of the distributed e2e's service processes are kept for this run only.
-  fs.rmSync(path.join(__dirname, '..', '..', '.cache', 'e2e-logs'), { recursive: true, force: true });
   if (process.env.KAFKA_BROKERS && process.env.MONGO_URL) return;
-  const out = execFileSync('bash', [script, 'start'], {
+  // Servers another run started (a second jest run beside a long one) are used and left running.
+  let running = true;
+  try {
+    execFileSync('bash', [script, 'status'], { stdio: 'ignore' });
+  } catch {
+    running = false;
+  }
+  const out = execFileSync('bash', [script, running ? 'env' : 'start'], {
     stdio: ['ignore', 'pipe', 'inherit'],
     encoding: 'utf8',
   });
@@ -21,5 +25,5 @@ module.exports = async () => {
   }
   if (!process.env.KAFKA_BROKERS || !process.env.MONGO_URL)
     throw new Error(`servers did not report their addresses:\n${out}`);
-  globalThis.__SUBTRACK_SERVERS_STARTED__ = true;
+  globalThis.__SUBTRACK_SERVERS_STARTED__ = !running;
 };

@@ -80,7 +80,6 @@ export async function startDistributedStack(): Promise<DistributedStack> {
   let output = '';
   // Every process's whole log also goes to a file, which CI prints when the suite fails.
   const logDir = path.join(ROOT, '.cache', 'e2e-logs', run);
-  fs.mkdirSync(logDir, { recursive: true });
   /** The last lines of every process ever started, killed ones included, by "service pid". */
   const tails = new Map<string, string>();
   const logs = () =>
@@ -95,7 +94,10 @@ export async function startDistributedStack(): Promise<DistributedStack> {
     const who = `${service} ${child.pid}`;
     const tag = `[${who}] `;
     tails.set(who, '');
+    fs.mkdirSync(logDir, { recursive: true });
     const file = fs.createWriteStream(path.join(logDir, `${service}-${child.pid}.log`));
+    // The file is for a human reading a failure; losing it must not fail the run.
+    file.on('error', () => undefined);
     child.once('exit', () => file.end());
     const keep = (chunk: Buffer) => {
       output = (output + chunk.toString().replace(/^/gm, tag)).slice(-20_000);
