@@ -1,12 +1,22 @@
 #!/usr/bin/env node
 import { startFakeTelegram } from './server';
 
-const USAGE = `Usage: fake-telegram [--port 8081] [--host 127.0.0.1] [--seed N]
+const USAGE = `Usage: fake-telegram [--port 8081] [--host 127.0.0.1] [--seed N] [--latency MS[-MS]] [--flood-limit N]
 Starts an in-memory Telegram Bot API server. Point the product at it with
-TELEGRAM_API_ROOT=<printed URL>; drive scenarios through POST /_fake/<action>.`;
+TELEGRAM_API_ROOT=<printed URL>; drive scenarios through POST /_fake/<action>.
+  --latency      delay of every Bot API answer, e.g. 150 or 100-300 (ms)
+  --flood-limit  calls of one method per bot per second before 429 retry_after (Telegram: ~30)`;
 
-function parseArgs(argv: string[]): { port: number; host: string; seed?: number } {
-  const out: { port: number; host: string; seed?: number } = { port: 8081, host: '127.0.0.1' };
+interface CliOptions {
+  port: number;
+  host: string;
+  seed?: number;
+  latencyMs?: number | [number, number];
+  floodLimitPerSecond?: number;
+}
+
+function parseArgs(argv: string[]): CliOptions {
+  const out: CliOptions = { port: 8081, host: '127.0.0.1' };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const [flag, inline] = arg.includes('=') ? (arg.split(/=(.*)/s) as [string, string]) : [arg, undefined];
@@ -18,6 +28,11 @@ function parseArgs(argv: string[]): { port: number; host: string; seed?: number 
     if (flag === '--port') out.port = Number(value());
     else if (flag === '--host') out.host = value();
     else if (flag === '--seed') out.seed = Number(value());
+    else if (flag === '--latency') {
+      const m = /^(\d+)(?:-(\d+))?$/.exec(value());
+      if (!m) throw new Error('--latency must be MS or MIN-MAX');
+      out.latencyMs = m[2] === undefined ? Number(m[1]) : [Number(m[1]), Number(m[2])];
+    } else if (flag === '--flood-limit') out.floodLimitPerSecond = Number(value());
     else if (flag === '--help' || flag === '-h') {
       console.log(USAGE);
       process.exit(0);

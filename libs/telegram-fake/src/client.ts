@@ -1,4 +1,5 @@
 import type { FakeControl } from './control';
+import type { NetworkConditions, NetworkState } from './conditions';
 import type {
   ApiCallRecord,
   CreatedBot,
@@ -197,6 +198,19 @@ export class FakeTelegramClient implements FakeControl {
   failNext(fault: FaultSpec): Promise<void> {
     const { bot, ...rest } = fault;
     return this.post('failNext', { ...rest, bot_id: id(bot) });
+  }
+  configureNetwork(conditions: NetworkConditions): Promise<NetworkState> {
+    const latency = conditions.latencyMs;
+    return this.post('configureNetwork', {
+      ...(latency === undefined
+        ? {}
+        : typeof latency === 'number'
+          ? { latency_ms: latency }
+          : { latency_ms: latency[0], latency_max_ms: latency[1] }),
+      ...(conditions.floodLimitPerSecond === undefined
+        ? {}
+        : { flood_limit_per_second: conditions.floodLimitPerSecond }),
+    });
   }
   messagesSentTo(target: Ref): Promise<Message[]> {
     return this.get('messages', { chat_id: id(target) });

@@ -8,6 +8,7 @@ import type {
   LinkRef,
   Ref,
 } from './fake-telegram';
+import type { NetworkConditions, NetworkState } from './conditions';
 import type { TrafficOptions, TrafficResult } from './traffic';
 import type { AdminRights, Chat, ChatInviteLink, Message, Update, User } from './types';
 
@@ -60,6 +61,8 @@ export interface FakeControl {
   deliveries(bot?: Ref): MaybePromise<DeliveryRecord[]>;
   apiCalls(bot?: Ref): MaybePromise<ApiCallRecord[]>;
   failNext(fault: FaultSpec): MaybePromise<void>;
+  /** Bot API latency and flood control from now on. */
+  configureNetwork(conditions: NetworkConditions): MaybePromise<NetworkState>;
   idle(opts?: { timeoutMs?: number }): Promise<void>;
   now(): MaybePromise<number>;
   setTime(unixSeconds: number, opts?: { ticking?: boolean }): MaybePromise<void>;

@@ -1,3 +1,4 @@
+import { BotApiConditions, type NetworkConditions, type NetworkState } from './conditions';
 import { Clock } from './clock';
 import { ScenarioError, TelegramApiError, badRequest, notFound, unauthorized } from './errors';
 import { Params } from './params';
@@ -24,7 +25,7 @@ export type Ref = number | { id: number };
 /** An invite link given as its URL or as a ChatInviteLink. */
 export type LinkRef = string | { invite_link: string };
 
-export interface FakeTelegramOptions {
+export interface FakeTelegramOptions extends NetworkConditions {
   /** Seed for tokens and invite link hashes; random when omitted. */
   seed?: number;
   /** First delay between webhook retries (ms); doubles up to webhookMaxRetryMs. */
@@ -188,7 +189,9 @@ export function defaultAdminRights(type: Chat['type']): AdminRights {
 export class FakeTelegram implements FakeControl {
   readonly clock = new Clock();
   private readonly rng: Rng;
-  private readonly opts: Required<Omit<FakeTelegramOptions, 'seed'>>;
+  private readonly opts: Required<Omit<FakeTelegramOptions, 'seed' | keyof NetworkConditions>>;
+  /** Latency and flood control of the Bot API; `configureNetwork` changes them while running. */
+  readonly network: BotApiConditions;
 
   private readonly users = new Map<number, User>();
   private readonly bots = new Map<number, BotRecord>();
@@ -210,6 +213,7 @@ export class FakeTelegram implements FakeControl {
 
   constructor(options: FakeTelegramOptions = {}) {
     this.rng = createRng(options.seed);
+    this.network = new BotApiConditions(options);
     this.opts = {
       webhookRetryMs: options.webhookRetryMs ?? 200,
       webhookMaxRetryMs: options.webhookMaxRetryMs ?? 2000,
@@ -607,6 +611,12 @@ export class FakeTelegram implements FakeControl {
     return this.callLog.filter((c) => id === undefined || c.bot_id === id);
   }
 
+  /** Changes the Bot API's latency and flood control; answers the conditions now in force. */
+  configureNetwork(conditions: NetworkConditions): NetworkState {
+    this.network.configure(conditions);
+    return this.network.describe();
+  }
+
   /** Makes the next call(s) of a Bot API method fail with the given error. */
   failNext(fault: FaultSpec): void {
     this.faults.push({ ...fault, remaining: fault.times ?? 1 });
@@ -687,6 +697,9 @@ export class FakeTelegram implements FakeControl {
       : undefined;
     if (log) this.callLog.push(log);
     try {
+      const delay = this.network.delayMs();
+      if (delay > 0) await this.sleep(delay);
+      this.network.admit(bot.user.id, method);
       const fault = this.takeFault(bot, method);
       if (fault) throw fault;
       const value = await handler(this, bot, new Params(raw), ctx);

@@ -19,6 +19,8 @@ export type { TrafficOptions, TrafficResult } from './traffic';
 export { TelegramApiError, ScenarioError } from './errors';
 export { BOT_API_METHODS } from './bot-api';
 export { Clock } from './clock';
+export { BotApiConditions } from './conditions';
+export type { NetworkConditions, NetworkState } from './conditions';
 export { createRng } from './random';
 export type { Rng } from './random';
 export { inviteLinkButtons } from './messages';

@@ -532,4 +532,27 @@ describe('control endpoints', () => {
     const res = await fetch(`${tg.url}/_fake/nothing`, { method: 'POST' });
     expect(res.status).toBe(404);
   });
+
+  it('throttle a bot over HTTP as Telegram does, configured through the client', async () => {
+    const client = new FakeTelegramClient(tg.url);
+    expect(await client.configureNetwork({ latencyMs: [0, 5], floodLimitPerSecond: 1 })).toEqual({
+      latencyMs: [0, 5],
+      floodLimitPerSecond: 1,
+      floodAnswers: 0,
+    });
+    const { bot, user, fake } = setup();
+    fake.userStartsBot(user, bot);
+    expect((await call(bot.token, 'sendMessage', { chat_id: user.id, text: 'one' })).status).toBe(200);
+    const refused = await call(bot.token, 'sendMessage', { chat_id: user.id, text: 'two' });
+    expect(refused).toEqual({
+      status: 429,
+      body: {
+        ok: false,
+        error_code: 429,
+        description: 'Too Many Requests: retry after 1',
+        parameters: { retry_after: 1 },
+      },
+    });
+    expect((await client.configureNetwork({ floodLimitPerSecond: 0 })).floodAnswers).toBe(1);
+  });
 });

@@ -335,6 +335,16 @@ const ACTIONS: Record<string, Action> = {
         times: b.optNum('times'),
       }),
     ),
+  configureNetwork: (f, b) => {
+    const min = b.optNum('latency_ms');
+    const max = b.optNum('latency_max_ms');
+    return f.configureNetwork(
+      omitUndefined({
+        latencyMs: min === undefined ? undefined : max === undefined ? min : ([min, max] as [number, number]),
+        floodLimitPerSecond: b.optNum('flood_limit_per_second'),
+      }),
+    );
+  },
   setTime: (f, b) => {
     f.setTime(b.num('time'), { ticking: b.optBool('ticking') ?? false });
     return { now: f.now() };
