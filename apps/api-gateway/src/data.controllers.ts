@@ -1,9 +1,16 @@
 import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
-import { CATALOG_STORE, LEAD_STORE, type CatalogStore, type LeadStore } from '@subtrack/ports';
+import {
+  CATALOG_STORE,
+  LEAD_STORE,
+  WELCOME_STORE,
+  type CatalogStore,
+  type LeadStore,
+  type WelcomeStore,
+} from '@subtrack/ports';
 import type { Response } from 'express';
 import { authenticate } from './auth';
 import { actionParam, intParam, pageParams, rangeParams, statusParam, type Query as Q } from './params';
-import { LEAD_CSV_COLUMNS, leadCsvLine, presentJournal, presentLead } from './present';
+import { LEAD_CSV_COLUMNS, leadCsvLine, presentJournal, presentLead, presentWelcome } from './present';
 import { StatsQuery } from './stats-query';
 
 /** The seed's four endpoints and the CSV export. */
@@ -13,6 +20,7 @@ export class DataController {
     @Inject(CATALOG_STORE) private readonly catalog: CatalogStore,
     @Inject(LEAD_STORE) private readonly leads: LeadStore,
     @Inject(StatsQuery) private readonly stats: StatsQuery,
+    @Inject(WELCOME_STORE) private readonly welcomes: WelcomeStore,
   ) {}
 
   private leadFilters(q: Q) {
@@ -33,7 +41,16 @@ export class DataController {
       ...this.leadFilters(q),
       ...pageParams(q),
     });
-    return { status: 'ok', data: page.rows.map((l) => presentLead(l, account.timezone)), total: page.total };
+    // Beside the seed's fields: whether the lead's latest welcome reached the subscriber.
+    const welcomes = await this.welcomes.latestOf(page.rows.map((l) => l.id));
+    return {
+      status: 'ok',
+      data: page.rows.map((l) => ({
+        ...presentLead(l, account.timezone),
+        welcome: presentWelcome(welcomes.get(l.id)),
+      })),
+      total: page.total,
+    };
   }
 
   @Get('leads/export.csv')

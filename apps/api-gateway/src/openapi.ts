@@ -95,6 +95,17 @@ export const OPENAPI = {
                 start_time: str,
                 join_time: str,
                 updated: str,
+                welcome: {
+                  type: 'object',
+                  nullable: true,
+                  description:
+                    "The welcome of the lead's latest /start (invite link and message): pending, delivered or failed",
+                  properties: {
+                    state: { type: 'string', enum: ['pending', 'delivered', 'failed'] },
+                    attempts: { ...int, description: 'Bot API calls for it that failed' },
+                    last_error: str,
+                  },
+                },
               },
             },
           },

@@ -1,5 +1,5 @@
 import { formatDateTime } from '@subtrack/domain';
-import type { Campaign, JournalEntry, StoredLead } from '@subtrack/ports';
+import type { Campaign, JournalEntry, StoredLead, Welcome } from '@subtrack/ports';
 
 /** Rows exactly as the seed documents them; times in the account's zone. */
 export function presentLead(l: StoredLead, tz: string) {
@@ -14,6 +14,11 @@ export function presentLead(l: StoredLead, tz: string) {
     join_time: formatDateTime(l.joinTime, tz),
     updated: formatDateTime(l.updated, tz),
   };
+}
+
+/** The welcome of a lead's latest /start: pending, delivered or failed, with its failed attempts. */
+export function presentWelcome(w: Welcome | undefined) {
+  return w ? { state: w.state, attempts: w.attempts, last_error: w.lastError } : null;
 }
 
 export const LEAD_CSV_COLUMNS = [

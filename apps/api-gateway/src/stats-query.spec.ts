@@ -45,6 +45,7 @@ describe('StatsQuery while the stats projection catches up', () => {
         leadTransition({ lead: 2, from: LeadStatus.wait, to: LeadStatus.approve, time: sample.time + 60 }),
       ],
       postbacks: [],
+      welcomes: [],
       applied: [],
     });
     // The rollups have only seen the first start so far.

@@ -201,7 +201,7 @@ export async function startDistributedStack(): Promise<DistributedStack> {
     async settled() {
       try {
         // A rebalance may legitimately wait out a member's session (30 s) and rebalance timeout (60 s).
-        await settle(telegram, log, 150_000);
+        await settle(telegram, log, stores.welcomes, 150_000);
       } catch (err) {
         throw new Error(`${(err as Error).message}\n${await groups()}\n${output}`);
       }

@@ -4,7 +4,7 @@ import { startEmbedded, type EmbeddedApp } from '@subtrack/embedded';
 import { replay } from '@subtrack/replay';
 import { LEAD_PROJECTION_GROUP } from '@subtrack/lead-projection';
 import { STATS_GROUP } from '@subtrack/stats';
-import type { CatalogStore, EventLog, IngestStore } from '@subtrack/ports';
+import type { CatalogStore, EventLog, IngestStore, WelcomeStore } from '@subtrack/ports';
 import { inviteLinkButtons, startFakeTelegram, type RunningFakeTelegram } from '@subtrack/telegram-fake';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -53,16 +53,23 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-/** Waits until the fake delivered everything and the log shows no consumer lag. */
+/**
+ * Waits until the fake delivered everything, every welcome went out and the log shows no consumer
+ * lag. In this order: the starts are projected (which queues their welcomes), the welcomes went out
+ * (the sender logs a link it made before it records the welcome as sent), that link is projected.
+ */
 export async function settle(
   telegram: RunningFakeTelegram,
   log: EventLog,
+  welcomes: WelcomeStore,
   timeoutMs = 20_000,
 ): Promise<void> {
   await telegram.fake.idle({ timeoutMs });
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const done =
+      (await log.lag(LEAD_PROJECTION_GROUP, Topics.telegram)) === 0 &&
+      (await welcomes.pendingCount()) === 0 &&
       (await log.lag(LEAD_PROJECTION_GROUP, Topics.telegram)) === 0 &&
       (await log.lag(STATS_GROUP, Topics.leads)) === 0;
     if (done) return;
@@ -126,7 +133,7 @@ export async function startStack(opts: { mode?: TelegramMode } = {}): Promise<Em
       await new Promise((r) => setTimeout(r, 200));
       app = await boot();
     },
-    settled: () => settle(telegram, app.adapters.eventLog),
+    settled: () => settle(telegram, app.adapters.eventLog, app.adapters.welcomes),
     logs: () => 'embedded: the product logs to this test output',
     async close() {
       await app.close();

@@ -132,6 +132,8 @@ export function describeLifecycle(title: string, start: () => Promise<Stack>, ti
       await stack?.close();
     });
 
+    // Every welcome reached its subscriber, none after a failed attempt.
+    const delivered = { state: 'delivered', attempts: 0, last_error: '' };
     const expectedLeads = () => [
       // newest first by start time
       {
@@ -143,6 +145,7 @@ export function describeLifecycle(title: string, start: () => Promise<Stack>, ti
         start_time: `${DAY2} 09:00:00`,
         join_time: '0000-00-00 00:00:00',
         updated: `${DAY2} 09:00:00`,
+        welcome: delivered,
       },
       {
         campaign: campaigns.request.id,
@@ -153,6 +156,7 @@ export function describeLifecycle(title: string, start: () => Promise<Stack>, ti
         start_time: `${DAY1} 13:00:00`,
         join_time: '0000-00-00 00:00:00',
         updated: `${DAY1} 13:30:00`,
+        welcome: delivered,
       },
       {
         campaign: campaigns.request.id,
@@ -163,6 +167,7 @@ export function describeLifecycle(title: string, start: () => Promise<Stack>, ti
         start_time: `${DAY1} 12:00:00`,
         join_time: '0000-00-00 00:00:00',
         updated: `${DAY1} 12:00:00`,
+        welcome: delivered,
       },
       {
         campaign: campaigns.direct.id,
@@ -173,6 +178,7 @@ export function describeLifecycle(title: string, start: () => Promise<Stack>, ti
         start_time: `${DAY1} 11:00:00`,
         join_time: `${DAY1} 11:05:00`,
         updated: `${DAY2} 08:00:00`,
+        welcome: delivered,
       },
       {
         campaign: campaigns.request.id,
@@ -183,6 +189,7 @@ export function describeLifecycle(title: string, start: () => Promise<Stack>, ti
         start_time: `${DAY1} 10:00:00`,
         join_time: `${DAY1} 10:02:00`,
         updated: `${DAY1} 10:02:00`,
+        welcome: delivered,
       },
     ];
 
@@ -345,6 +352,7 @@ export function describeLifecycle(title: string, start: () => Promise<Stack>, ti
           start_time: `${DAY2} 01:00:00`,
           join_time: '0000-00-00 00:00:00',
           updated: `${DAY2} 01:00:00`,
+          welcome: delivered,
         },
       ]);
       const series = await other.ok('/api/stats/series.json', {

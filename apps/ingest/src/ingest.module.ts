@@ -11,16 +11,19 @@ import {
   CATALOG_STORE,
   EVENT_LOG,
   INGEST_STORE,
+  WELCOME_STORE,
   type Bot,
   type CatalogStore,
   type EventLog,
   type IngestStore,
+  type WelcomeStore,
 } from '@subtrack/ports';
 import { BotRegistry } from './bot-registry';
 import { PollingRunner } from './polling';
 import { TelegramClients } from '@subtrack/telegram';
 import { UpdateIngestor } from './update-ingestor';
 import { WebhookController } from './webhook.controller';
+import { WelcomeSender } from './welcome-sender';
 
 /**
  * Starts long polling when configured; otherwise (re)registers the bots' webhooks when PUBLIC_URL is
@@ -36,9 +39,11 @@ export class IngestLifecycle implements OnApplicationBootstrap, OnApplicationShu
     @Inject(BotRegistry) private readonly bots: BotRegistry,
     @Inject(TelegramClients) private readonly telegram: TelegramClients,
     @Inject(UpdateIngestor) private readonly ingestor: UpdateIngestor,
+    @Inject(WelcomeSender) private readonly welcomes: WelcomeSender,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    this.welcomes.start();
     if (this.config.TELEGRAM_MODE === 'polling') {
       this.polling = new PollingRunner(this.bots, this.telegram, this.ingestor, this.config.BOT_REFRESH_MS);
       await this.polling.start();
@@ -75,6 +80,7 @@ export class IngestLifecycle implements OnApplicationBootstrap, OnApplicationShu
 
   async onApplicationShutdown(): Promise<void> {
     await this.polling?.stop();
+    await this.welcomes.stop();
   }
 }
 
@@ -93,9 +99,24 @@ export class IngestLifecycle implements OnApplicationBootstrap, OnApplicationShu
     },
     {
       provide: UpdateIngestor,
-      useFactory: (catalog: CatalogStore, store: IngestStore, log: EventLog, telegram: TelegramClients) =>
-        new UpdateIngestor(catalog, store, log, telegram),
-      inject: [CATALOG_STORE, INGEST_STORE, EVENT_LOG, TelegramClients],
+      useFactory: (catalog: CatalogStore, store: IngestStore, log: EventLog) =>
+        new UpdateIngestor(catalog, store, log),
+      inject: [CATALOG_STORE, INGEST_STORE, EVENT_LOG],
+    },
+    {
+      provide: WelcomeSender,
+      useFactory: (
+        welcomes: WelcomeStore,
+        bots: BotRegistry,
+        store: IngestStore,
+        log: EventLog,
+        telegram: TelegramClients,
+        config: Config,
+      ) =>
+        new WelcomeSender(welcomes, bots, store, log, telegram, {
+          ratePerSecond: config.TELEGRAM_RATE_PER_BOT,
+        }),
+      inject: [WELCOME_STORE, BotRegistry, INGEST_STORE, EVENT_LOG, TelegramClients, CONFIG],
     },
     IngestLifecycle,
   ],

@@ -8,16 +8,12 @@ import {
   type StartRequest,
 } from '@subtrack/domain';
 import type { Bot, Campaign, CatalogStore, EventLog, IngestStore } from '@subtrack/ports';
-import { Markup } from 'telegraf';
-import type { TelegramClients } from '@subtrack/telegram';
-
-const DEFAULT_WELCOME = 'Welcome! Tap the button below to join.';
 
 /**
  * Turns a bot's Telegram updates into domain events on the log. An update that cannot be understood
- * is logged and set aside as a dead letter; it never stops the updates after it. A /start is the one
- * update that needs Telegram itself: the lead's personal invite link is made (once per lead) and
- * sent back with the campaign's welcome message before the event is logged.
+ * is logged and set aside as a dead letter; it never stops the updates after it. Nothing here waits
+ * for the Bot API: a /start's welcome and invite link are made afterwards from the logged event
+ * (the welcome outbox), so Telegram's webhook is answered as soon as the events are durable.
  */
 export class UpdateIngestor {
   private readonly logger = new Logger('ingest');
@@ -26,7 +22,6 @@ export class UpdateIngestor {
     private readonly catalog: CatalogStore,
     private readonly store: IngestStore,
     private readonly log: EventLog,
-    private readonly telegram: TelegramClients,
     private readonly now: () => number = () => Math.floor(Date.now() / 1000),
   ) {}
 
@@ -82,40 +77,8 @@ export class UpdateIngestor {
     if (!target) return null;
     const { campaign, click } = target;
     const subscriber = start.subscriber;
-    const api = this.telegram.for(bot.token);
-
-    let link = await this.store.inviteLink(campaign.id, subscriber.id);
-    if (link === null) {
-      try {
-        const created = await api.createChatInviteLink(campaign.chat, {
-          name: `lead ${campaign.code} ${subscriber.id}`.slice(0, 32),
-          creates_join_request: campaign.joinMode === 'request',
-        });
-        link = created.invite_link;
-        await this.store.saveInviteLink(campaign.id, subscriber.id, link);
-      } catch (err) {
-        // Without a link the lead still counts: joins fall back to matching the subscriber.
-        this.logger.error(
-          `bot ${bot.id}: createChatInviteLink for campaign ${campaign.id} failed: ${String(err)}`,
-        );
-        link = '';
-      }
-    }
-
-    if (!(await this.store.startHandled(bot.id, start.updateId))) {
-      const text = campaign.welcome || DEFAULT_WELCOME;
-      try {
-        await api.sendMessage(
-          subscriber.id,
-          text,
-          link ? Markup.inlineKeyboard([Markup.button.url('Join', link)]) : {},
-        );
-      } catch (err) {
-        this.logger.warn(`bot ${bot.id}: reply to ${subscriber.id} failed: ${String(err)}`);
-      }
-      await this.store.markStartHandled(bot.id, start.updateId);
-    }
-
+    // The welcome (and the link, when the lead has none yet) is stored work for the welcome sender.
+    const link = (await this.store.inviteLink(campaign.id, subscriber.id)) ?? '';
     return {
       ...eventMeta({ account: bot.account, bot: bot.id }, start.updateId, subscriber.id, start.time),
       type: 'SubscriberStarted',

@@ -4,6 +4,7 @@ import { openEmbedded, type EmbeddedAdapters } from '@subtrack/sqlite';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { newCampaign } from '@subtrack/testing';
 import { LeadProjector } from './lead-projector';
 
 const CHAT = -1001;
@@ -131,6 +132,49 @@ describe('LeadProjector', () => {
     expect(leads.map((l) => [l.campaign, l.status])).toEqual([
       [11, 2],
       [10, 3],
+    ]);
+  });
+
+  it('queues one welcome per /start, and matches a join through a link made after the start', async () => {
+    const campaign = await adapters.catalog.createCampaign(newCampaign({ welcome: 'Hi there' }));
+    const other = await adapters.catalog.createCampaign(newCampaign({ joinMode: 'direct', welcome: '' }));
+    const linked = (s: number, c: number, link: string): TelegramEvent =>
+      ({
+        ...base('InviteLinkCreated', s, 1000),
+        data: { campaign: c, chat: CHAT, subscriber: s, inviteLink: link },
+      }) as TelegramEvent;
+    const first = log([started(1, campaign.id, 1000, ''), started(2, other.id, 1001, 'link-known')]);
+    await projector.handle(first);
+    await projector.handle(first);
+    const owed = await adapters.welcomes.claimDue(Date.now(), 10, 1000);
+    expect(owed.sort((a, b) => a.lead - b.lead)).toEqual([
+      expect.objectContaining({
+        id: first[0]!.event.id,
+        lead: 100,
+        inviteLink: '',
+        joinRequest: true,
+        text: 'Hi there',
+      }),
+      expect.objectContaining({
+        id: first[1]!.event.id,
+        lead: 101,
+        inviteLink: 'link-known',
+        joinRequest: false,
+        text: 'Welcome! Tap the button below to join.',
+      }),
+    ]);
+
+    // The link arrives through the log; a second link for the same lead never replaces the first.
+    await projector.handle(log([linked(1, campaign.id, 'link-made'), linked(1, campaign.id, 'link-other')]));
+    await projector.handle(log([started(3, campaign.id, 1002, ''), joined(1, 1010, 'link-made')]));
+    const { leads } = await snapshot();
+    expect(leads.find((l) => l.subscriber === 1)).toMatchObject({ inviteLink: 'link-made', status: 2 });
+    // A second /start of the same lead earns a welcome of its own, carrying the lead's link.
+    await projector.handle(log([started(1, campaign.id, 1020, '', 'c2')]));
+    const again = await adapters.welcomes.claimDue(Date.now(), 10, 1000);
+    expect(again.map((w) => [w.subscriber, w.lead, w.inviteLink]).sort()).toEqual([
+      [1, 100, 'link-made'],
+      [3, 104, ''],
     ]);
   });
 });

@@ -2,6 +2,7 @@ import {
   EVENT_VERSION,
   LEAD_STATUS_NAMES,
   Topics,
+  type InviteLinkCreated,
   type LeadStatusName,
   type LeadEvent,
   type MembershipEvent,
@@ -9,6 +10,7 @@ import {
   type TelegramEvent,
 } from '@subtrack/contracts';
 import {
+  DEFAULT_WELCOME,
   applyToLead,
   attributeLead,
   insideUnsubscribeWindow,
@@ -25,6 +27,7 @@ import type {
   Campaign,
   CatalogStore,
   NewPostback,
+  NewWelcome,
   EventLog,
   JournalEntry,
   LeadStore,
@@ -33,7 +36,7 @@ import type {
   StoredLead,
 } from '@subtrack/ports';
 
-const INPUT_BY_EVENT: Record<MembershipEvent['type'], Exclude<LeadInput['type'], 'started'>> = {
+const INPUT_BY_EVENT: Record<MembershipEvent['type'], Exclude<LeadInput['type'], 'started' | 'linked'>> = {
   JoinRequested: 'requested',
   JoinRequestApproved: 'joined',
   MemberJoined: 'joined',
@@ -65,6 +68,7 @@ export class LeadProjector {
     for (const { event } of batch) {
       if (event.type === 'SubscriberStarted' || isMembershipEvent(event))
         subscribers.add(event.data.subscriber.id);
+      else if (event.type === 'InviteLinkCreated') subscribers.add(event.data.subscriber);
     }
     const bySubscriber = new Map<number, StoredLead[]>();
     for (const lead of await this.leads.leadsOf([...subscribers])) {
@@ -83,6 +87,8 @@ export class LeadProjector {
       work.applied.push(event.id);
       if (event.type === 'SubscriberStarted')
         this.started(logged as LoggedEvent<SubscriberStarted>, bySubscriber, work);
+      else if (event.type === 'InviteLinkCreated')
+        this.linked(logged as LoggedEvent<InviteLinkCreated>, bySubscriber, work);
       else if (isMembershipEvent(event))
         this.membership(logged as LoggedEvent<MembershipEvent>, bySubscriber, work);
       else if (event.type === 'BotAddedToChat' || event.type === 'BotRemovedFromChat') {
@@ -108,6 +114,7 @@ export class LeadProjector {
       journal: work.journal,
       transitions: work.transitions,
       postbacks: work.postbacks,
+      welcomes: work.welcomes,
       applied: work.applied,
     });
   }
@@ -161,6 +168,25 @@ export class LeadProjector {
     else leads[leads.indexOf(current)] = stored;
     bySubscriber.set(subscriber.id, leads);
     work.record(logged, stored, changes);
+    work.welcome(logged, stored);
+  }
+
+  /** A link made after the start was logged becomes the lead's, so joins through it are matched. */
+  private linked(
+    logged: LoggedEvent<InviteLinkCreated>,
+    bySubscriber: Map<number, StoredLead[]>,
+    work: BatchWork,
+  ): void {
+    const { event, seq } = logged;
+    const leads = bySubscriber.get(event.data.subscriber) ?? [];
+    const i = leads.findIndex((l) => l.campaign === event.data.campaign);
+    const current = leads[i];
+    if (!current || current.seq >= seq) return;
+    const { lead, changes } = applyToLead(current, { type: 'linked', inviteLink: event.data.inviteLink });
+    if (!lead || changes.length === 0) return;
+    const stored: StoredLead = { ...lead, seq };
+    leads[i] = stored;
+    work.record(logged, stored, changes);
   }
 
   private membership(
@@ -210,6 +236,7 @@ type PostbackSettings = Map<number, { campaign: Campaign; account: Account | nul
 /** What one batch changes, accumulated in order. */
 class BatchWork {
   readonly postbacks: NewPostback[] = [];
+  readonly welcomes: NewWelcome[] = [];
 
   constructor(private readonly settings: PostbackSettings) {}
 
@@ -253,6 +280,27 @@ class BatchWork {
         this.postback(id, lead, 'wait', change.click, logged.event.time);
       }
     }
+  }
+
+  /** Queues the welcome a /start earns: the campaign's message with the lead's invite link. */
+  welcome(logged: LoggedEvent<SubscriberStarted>, lead: StoredLead): void {
+    const campaign = this.settings.get(lead.campaign)?.campaign;
+    if (!campaign) return;
+    const { event } = logged;
+    this.welcomes.push({
+      id: event.id,
+      account: lead.account,
+      bot: event.bot,
+      campaign: lead.campaign,
+      chat: lead.chat,
+      lead: lead.id,
+      subscriber: lead.subscriber,
+      updateId: event.updateId,
+      created: event.time,
+      inviteLink: lead.inviteLink,
+      joinRequest: campaign.joinMode === 'request',
+      text: campaign.welcome || DEFAULT_WELCOME,
+    });
   }
 
   /** Queues the postback announcing a change, when the campaign or account has a template for it. */

@@ -25,6 +25,7 @@ describe('PostbackSender', () => {
       journal: [],
       transitions: [],
       applied: [],
+      welcomes: [],
       postbacks: [
         { id, account: 1, campaign: 1, lead: 1, status: 'approve', url, method: 'GET', body: '', created: 1 },
       ],

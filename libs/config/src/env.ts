@@ -61,6 +61,11 @@ const schema = z.object({
   POSTBACK_ALLOW_PRIVATE: flag.default('0'),
   /** The longest wait between two attempts of a failing postback (ms); backoff doubles up to it. */
   POSTBACK_RETRY_MAX_MS: z.coerce.number().int().min(100).max(86_400_000).default(3_600_000),
+  /**
+   * Bot API calls per second per bot and method the welcome sender makes (Telegram allows about 30
+   * messages a second per bot); messages to one chat go at most one a second.
+   */
+  TELEGRAM_RATE_PER_BOT: z.coerce.number().positive().max(1000).default(30),
   /** How often services look for bots registered by another process (ms). */
   BOT_REFRESH_MS: z.coerce.number().int().min(100).default(2000),
 });

@@ -80,11 +80,21 @@ export type JoinRequestApproved = Event<
 >;
 export type MemberLeft = Event<'MemberLeft', { chat: number; subscriber: Subscriber }>;
 export type MemberBanned = Event<'MemberBanned', { chat: number; subscriber: Subscriber; by: number }>;
+/**
+ * The personal invite link of a lead was made after its `SubscriberStarted` was logged (the welcome
+ * outbox makes it). Same key, bot and update as that start, so it follows it in the log and a join
+ * through the link is matched to the lead.
+ */
+export type InviteLinkCreated = Event<
+  'InviteLinkCreated',
+  { campaign: number; chat: number; subscriber: number; inviteLink: string }
+>;
 export type BotAddedToChat = Event<'BotAddedToChat', { chat: ChatInfo; admin: boolean }>;
 export type BotRemovedFromChat = Event<'BotRemovedFromChat', { chat: ChatInfo }>;
 
 export type TelegramEvent =
   | SubscriberStarted
+  | InviteLinkCreated
   | JoinRequested
   | MemberJoined
   | JoinRequestApproved

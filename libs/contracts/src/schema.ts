@@ -27,6 +27,11 @@ export const domainEventSchema = z.discriminatedUnion('type', [
   }),
   z.object({
     ...meta,
+    type: z.literal('InviteLinkCreated'),
+    data: z.object({ campaign: int, chat: int, subscriber: int, inviteLink: z.string().min(1) }),
+  }),
+  z.object({
+    ...meta,
     type: z.literal('JoinRequested'),
     data: z.object({ ...membership, inviteLink: z.string() }),
   }),

@@ -5,6 +5,8 @@ export type { ChatMemberLike, ChatMemberUpdateLike, MembershipKind } from './jou
 export { normalizeUpdate, eventMeta, MalformedUpdateError } from './telegram/normalize';
 export type { BotContext, StartRequest, Normalized } from './telegram/normalize';
 export { parseStartPayload, startCommandPayload } from './telegram/start-payload';
+export { DEFAULT_WELCOME, SendPacer, judgeBotApiFailure } from './telegram/bot-api';
+export type { BotApiFailure, BotApiVerdict } from './telegram/bot-api';
 export type { StartPayload } from './telegram/start-payload';
 export * from './time/time';
 export * from './stats/stats';

@@ -12,6 +12,7 @@ import {
   statsStoreContract,
   storedLead,
   useFixture,
+  welcomeStoreContract,
 } from '@subtrack/testing';
 import mongoose from 'mongoose';
 import { dropMongoDatabase, openMongoStores, type MongoStores } from './index';
@@ -69,6 +70,10 @@ if (!base) {
     const { stores, close } = await open();
     return { leads: stores.leads, postbacks: stores.postbacks, close };
   });
+  welcomeStoreContract('MongoDB', async () => {
+    const { stores, close } = await open();
+    return { leads: stores.leads, welcomes: stores.welcomes, close };
+  });
 
   describe('MongoDB adapters without transactions', () => {
     const fixture = useFixture(open);
@@ -110,7 +115,14 @@ if (!base) {
       const { leads } = fixture().stores;
       const newer = storedLead({ id: 1, subscriber: 701, seq: 50 });
       const older = storedLead({ id: 2, subscriber: 702, seq: 10 });
-      await leads.commit({ leads: [newer, older], journal: [], transitions: [], postbacks: [], applied: [] });
+      await leads.commit({
+        leads: [newer, older],
+        journal: [],
+        transitions: [],
+        postbacks: [],
+        welcomes: [],
+        applied: [],
+      });
 
       const advanced = { ...older, username: 'renamed', seq: 20 };
       const created = storedLead({ id: 3, subscriber: 703, seq: 30 });
@@ -119,6 +131,7 @@ if (!base) {
         journal: [],
         transitions: [],
         postbacks: [],
+        welcomes: [],
         applied: [],
       });
       const stored = await leads.leadsOf([701, 702, 703]);
@@ -128,12 +141,26 @@ if (!base) {
     it('still throws write errors other than an existing key', async () => {
       const { leads } = fixture().stores;
       const entry = journalEntry({ id: 10, time: T });
-      await leads.commit({ leads: [], journal: [entry], transitions: [], postbacks: [], applied: [] });
+      await leads.commit({
+        leads: [],
+        journal: [entry],
+        transitions: [],
+        postbacks: [],
+        welcomes: [],
+        applied: [],
+      });
       // An array `_id` (refused with code 53 by MongoDB and FerretDB alike) stands in for any failure
       // that is not a duplicate key, in the same batch as one that is.
       const broken = journalEntry({ id: [11] as unknown as number, time: T });
       await expect(
-        leads.commit({ leads: [], journal: [entry, broken], transitions: [], postbacks: [], applied: [] }),
+        leads.commit({
+          leads: [],
+          journal: [entry, broken],
+          transitions: [],
+          postbacks: [],
+          welcomes: [],
+          applied: [],
+        }),
       ).rejects.toThrow();
     });
 
@@ -186,6 +213,7 @@ if (!base) {
           journal: [],
           transitions: [],
           postbacks: ids.map((id) => newPostback({ id })),
+          welcomes: [],
           applied: [],
         });
         const now = T * 1000;

@@ -1,4 +1,11 @@
-import type { CatalogStore, IngestStore, LeadStore, PostbackStore, StatsStore } from '@subtrack/ports';
+import type {
+  CatalogStore,
+  IngestStore,
+  LeadStore,
+  PostbackStore,
+  StatsStore,
+  WelcomeStore,
+} from '@subtrack/ports';
 import mongoose from 'mongoose';
 import { MongoCatalogStore } from './catalog-store';
 import { MongoIngestStore } from './ingest-store';
@@ -6,8 +13,16 @@ import { MongoLeadStore } from './lead-store';
 import { bindModels } from './models';
 import { MongoPostbackStore } from './postback-store';
 import { MongoStatsStore } from './stats-store';
+import { MongoWelcomeStore } from './welcome-store';
 
-export { MongoCatalogStore, MongoIngestStore, MongoLeadStore, MongoPostbackStore, MongoStatsStore };
+export {
+  MongoCatalogStore,
+  MongoIngestStore,
+  MongoLeadStore,
+  MongoPostbackStore,
+  MongoStatsStore,
+  MongoWelcomeStore,
+};
 export { bindModels, type Models } from './models';
 
 /** The projection stores of the distributed deployment, on one MongoDB database. */
@@ -17,6 +32,7 @@ export interface MongoStores {
   leads: LeadStore;
   postbacks: PostbackStore;
   stats: StatsStore;
+  welcomes: WelcomeStore;
   close(): Promise<void>;
 }
 
@@ -36,6 +52,7 @@ export async function openMongoStores(url: string): Promise<MongoStores> {
       leads: new MongoLeadStore(models),
       postbacks: new MongoPostbackStore(models),
       stats: new MongoStatsStore(models),
+      welcomes: new MongoWelcomeStore(models),
       close: () => conn.close(),
     };
   } catch (err) {

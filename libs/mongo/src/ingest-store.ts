@@ -1,6 +1,6 @@
 import type { DeadLetter, IngestStore } from '@subtrack/ports';
 import type { DeadLetterDoc, InviteLinkDoc, Models } from './models';
-import { isDuplicateKey, nextId, retryingDuplicates } from './writes';
+import { nextId, retryingDuplicates } from './writes';
 
 export class MongoIngestStore implements IngestStore {
   constructor(private readonly m: Models) {}
@@ -20,21 +20,6 @@ export class MongoIngestStore implements IngestStore {
         )
         .exec(),
     );
-  }
-
-  async startHandled(bot: number, updateId: number): Promise<boolean> {
-    return (await this.m.handledStarts.exists({ _id: `${bot}:${updateId}` }).exec()) !== null;
-  }
-
-  async markStartHandled(bot: number, updateId: number): Promise<void> {
-    try {
-      await this.m.handledStarts
-        .updateOne({ _id: `${bot}:${updateId}` }, { $setOnInsert: { bot, updateId } }, { upsert: true })
-        .exec();
-    } catch (err) {
-      // A concurrent mark of the same update won the insert: it is marked either way.
-      if (!isDuplicateKey(err)) throw err;
-    }
   }
 
   async deadLetter(e: DeadLetter): Promise<void> {

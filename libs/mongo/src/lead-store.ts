@@ -19,7 +19,7 @@ import type {
   StoredLead,
 } from '@subtrack/ports';
 import type { FilterQuery } from 'mongoose';
-import type { JournalDoc, LeadDoc, Models, PostbackDoc, TransitionDoc } from './models';
+import type { JournalDoc, LeadDoc, Models, PostbackDoc, TransitionDoc, WelcomeDoc } from './models';
 import { insertNew } from './writes';
 
 const STREAM_PAGE = 1000;
@@ -108,6 +108,19 @@ export class MongoLeadStore implements LeadStore {
           claims: 0,
         })),
       ),
+      insertNew(
+        this.m.welcomes,
+        work.welcomes.map(({ id, ...w }): WelcomeDoc => ({
+          _id: id,
+          ...w,
+          state: 'pending',
+          attempts: 0,
+          lastError: '',
+          nextAt: 0,
+          leaseUntil: 0,
+          claims: 0,
+        })),
+      ),
     ]);
     for (const r of results) if (r.status === 'rejected') throw r.reason;
     await this.upsertLeads(work.leads.map(toLeadDoc));
@@ -118,7 +131,7 @@ export class MongoLeadStore implements LeadStore {
     );
   }
 
-  /** Postbacks are kept: a rebuild must neither send a delivery again nor forget one. */
+  /** Postbacks and welcomes are kept: a rebuild must neither send one again nor forget one. */
   async reset(): Promise<void> {
     await Promise.all([
       this.m.leads.deleteMany({}),

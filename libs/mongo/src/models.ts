@@ -6,8 +6,10 @@ import type {
   PostbackDelivery,
   PostbackMethod,
   PostbackTemplates,
+  WelcomeState,
 } from '@subtrack/ports';
 import { Schema, type Connection } from 'mongoose';
+import type { ClaimDoc } from './claims';
 
 // Documents are plain records: no version key, and empty objects (postbacks `{}`) kept as they are.
 const plain = { versionKey: false, minimize: false } as const;
@@ -66,11 +68,6 @@ export interface InviteLinkDoc {
   campaign: number;
   subscriber: number;
   link: string;
-}
-export interface HandledStartDoc {
-  _id: string;
-  bot: number;
-  updateId: number;
 }
 export interface DeadLetterDoc {
   _id: number;
@@ -160,9 +157,27 @@ export interface PostbackDoc {
   claims: number;
 }
 /** One claim (or release, `until` 0) of a delivery, `_id` `<delivery>#<n>`; never updated. */
-export interface PostbackClaimDoc {
+export type PostbackClaimDoc = ClaimDoc;
+/** `_id` is the welcome id (its start event); leased like postbacks, through `welcome_claims`. */
+export interface WelcomeDoc {
   _id: string;
-  until: number;
+  account: number;
+  bot: number;
+  campaign: number;
+  chat: number;
+  lead: number;
+  subscriber: number;
+  updateId: number;
+  created: number;
+  inviteLink: string;
+  joinRequest: boolean;
+  text: string;
+  state: WelcomeState;
+  attempts: number;
+  lastError: string;
+  nextAt: number;
+  leaseUntil: number;
+  claims: number;
 }
 
 const counters = new Schema<CounterDoc>({ _id: String, seq: Number }, plain);
@@ -230,7 +245,6 @@ const inviteLinks = new Schema<InviteLinkDoc>(
   { _id: String, campaign: Number, subscriber: Number, link: String },
   plain,
 );
-const handledStarts = new Schema<HandledStartDoc>({ _id: String, bot: Number, updateId: Number }, plain);
 const deadLetters = new Schema<DeadLetterDoc>(
   {
     _id: Number,
@@ -364,6 +378,34 @@ postbacks.index({ state: 1, nextAt: 1, _id: 1 });
 
 const postbackClaims = new Schema<PostbackClaimDoc>({ _id: String, until: Number }, plain);
 
+const welcomes = new Schema<WelcomeDoc>(
+  {
+    _id: String,
+    account: Number,
+    bot: Number,
+    campaign: Number,
+    chat: Number,
+    lead: Number,
+    subscriber: Number,
+    updateId: Number,
+    created: Number,
+    inviteLink: String,
+    joinRequest: Boolean,
+    text: String,
+    state: String,
+    attempts: Number,
+    lastError: String,
+    nextAt: Number,
+    leaseUntil: Number,
+    claims: Number,
+  },
+  plain,
+);
+welcomes.index({ state: 1, nextAt: 1, _id: 1 });
+welcomes.index({ lead: 1, created: -1, _id: -1 });
+
+const welcomeClaims = new Schema<ClaimDoc>({ _id: String, until: Number }, plain);
+
 const appliedEvents = new Schema<{ _id: string }>({ _id: String }, plain);
 
 /** Every model, bound to one connection under fixed collection names. */
@@ -375,13 +417,14 @@ export function bindModels(conn: Connection) {
     chats: conn.model('Chat', chats, 'chats'),
     campaigns: conn.model('Campaign', campaigns, 'campaigns'),
     inviteLinks: conn.model('InviteLink', inviteLinks, 'invite_links'),
-    handledStarts: conn.model('HandledStart', handledStarts, 'handled_starts'),
     deadLetters: conn.model('DeadLetter', deadLetters, 'dead_letters'),
     leads: conn.model('Lead', leads, 'leads'),
     journal: conn.model('JournalEntry', journal, 'journal'),
     transitions: conn.model('LeadTransition', transitions, 'lead_transitions'),
     postbacks: conn.model('Postback', postbacks, 'postbacks'),
     postbackClaims: conn.model('PostbackClaim', postbackClaims, 'postback_claims'),
+    welcomes: conn.model('Welcome', welcomes, 'welcomes'),
+    welcomeClaims: conn.model('WelcomeClaim', welcomeClaims, 'welcome_claims'),
     appliedEvents: conn.model('AppliedEvent', appliedEvents, 'applied_events'),
     leadRollups: conn.model('LeadRollup', leadRollups, 'rollup_leads'),
     organicRollups: conn.model('OrganicRollup', organicRollups, 'rollup_organic'),

@@ -4,4 +4,5 @@ export type * from './ingest.port';
 export type * from './lead.port';
 export type * from './stats.port';
 export type * from './postback.port';
+export type * from './welcome.port';
 export * from './tokens';

@@ -13,9 +13,6 @@ export interface IngestStore {
   /** The personal invite link handed to a subscriber for a campaign, if one was made. */
   inviteLink(campaign: number, subscriber: number): Promise<string | null>;
   saveInviteLink(campaign: number, subscriber: number, link: string): Promise<void>;
-  /** Whether a /start update was already answered, so a redelivered one is not answered twice. */
-  startHandled(bot: number, updateId: number): Promise<boolean>;
-  markStartHandled(bot: number, updateId: number): Promise<void>;
   /** Updates that could not be understood, kept for inspection instead of being dropped. */
   deadLetter(entry: DeadLetter): Promise<void>;
   listDeadLetters(limit: number): Promise<DeadLetter[]>;

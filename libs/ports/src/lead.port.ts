@@ -2,6 +2,7 @@ import type { JournalAction, LeadStatus } from '@subtrack/contracts';
 import type { Lead } from '@subtrack/domain';
 import type { LeadCounters, OrganicCounters } from '@subtrack/domain';
 import type { NewPostback } from './postback.port';
+import type { NewWelcome } from './welcome.port';
 
 /** A lead as stored: the domain state plus the seq of the last event applied to it. */
 export interface StoredLead extends Lead {
@@ -42,6 +43,8 @@ export interface LeadUnitOfWork {
   transitions: LeadTransition[];
   /** Postbacks announcing the status changes of this work: inserted once per id, never reset. */
   postbacks: NewPostback[];
+  /** Welcomes owed for the starts of this work: inserted once per id, never reset. */
+  welcomes: NewWelcome[];
   /** Ids of the events this work applied; written last, so a seen id means fully applied. */
   applied: string[];
 }
@@ -107,7 +110,7 @@ export interface LeadStore {
   streamLeads(query: Omit<LeadQuery, 'limit' | 'offset'>): AsyncIterable<StoredLead>;
   listJournal(query: JournalQuery): Promise<PageOf<JournalEntry>>;
 
-  /** Drops leads, transitions, the journal and the applied ids (before a rebuild from the log). */
+  /** Drops leads, transitions, the journal and the applied ids (before a rebuild from the log); keeps postbacks and welcomes. */
   reset(): Promise<void>;
 
   /** Recount from raw history: leads entering each status for the first time within the scope. */

@@ -5,3 +5,4 @@ export const INGEST_STORE = Symbol('INGEST_STORE');
 export const LEAD_STORE = Symbol('LEAD_STORE');
 export const STATS_STORE = Symbol('STATS_STORE');
 export const POSTBACK_STORE = Symbol('POSTBACK_STORE');
+export const WELCOME_STORE = Symbol('WELCOME_STORE');

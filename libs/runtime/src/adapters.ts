@@ -6,6 +6,7 @@ import type {
   LeadStore,
   PostbackStore,
   StatsStore,
+  WelcomeStore,
 } from '@subtrack/ports';
 
 /** Every port bound to one backend. */
@@ -17,6 +18,7 @@ export interface Adapters {
   leads: LeadStore;
   stats: StatsStore;
   postbacks: PostbackStore;
+  welcomes: WelcomeStore;
   close(): Promise<void>;
 }
 

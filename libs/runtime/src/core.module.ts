@@ -7,6 +7,7 @@ import {
   LEAD_STORE,
   POSTBACK_STORE,
   STATS_STORE,
+  WELCOME_STORE,
 } from '@subtrack/ports';
 import type { Adapters } from './adapters';
 
@@ -34,6 +35,7 @@ export function coreModule(options: CoreOptions, imports: DynamicModule['imports
     { provide: LEAD_STORE, useValue: adapters.leads },
     { provide: STATS_STORE, useValue: adapters.stats },
     { provide: POSTBACK_STORE, useValue: adapters.postbacks },
+    { provide: WELCOME_STORE, useValue: adapters.welcomes },
   ];
   return { module: CoreModule, global: true, imports, providers, exports: providers.map((p) => p.provide) };
 }

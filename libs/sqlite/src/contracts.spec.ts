@@ -5,6 +5,7 @@ import {
   leadStoreContract,
   postbackStoreContract,
   statsStoreContract,
+  welcomeStoreContract,
 } from '@subtrack/testing';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -47,4 +48,9 @@ statsStoreContract('embedded SQLite', storeOf('stats'));
 postbackStoreContract('embedded SQLite', async () => {
   const adapters = await open();
   return { leads: adapters.leads, postbacks: adapters.postbacks, close: adapters.close };
+});
+
+welcomeStoreContract('embedded SQLite', async () => {
+  const adapters = await open();
+  return { leads: adapters.leads, welcomes: adapters.welcomes, close: adapters.close };
 });

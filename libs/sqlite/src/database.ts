@@ -51,9 +51,6 @@ CREATE INDEX IF NOT EXISTS campaigns_bot ON campaigns(bot);
 CREATE TABLE IF NOT EXISTS invite_links (
   campaign INTEGER NOT NULL, subscriber INTEGER NOT NULL, link TEXT NOT NULL, PRIMARY KEY (campaign, subscriber)
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS handled_starts (
-  bot INTEGER NOT NULL, update_id INTEGER NOT NULL, PRIMARY KEY (bot, update_id)
-) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS dead_letters (
   id INTEGER PRIMARY KEY AUTOINCREMENT, bot INTEGER NOT NULL, update_id INTEGER, payload TEXT NOT NULL,
   error TEXT NOT NULL, time INTEGER NOT NULL
@@ -107,6 +104,15 @@ CREATE TABLE IF NOT EXISTS rollup_organic (
   PRIMARY KEY (account, chat, day)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS rollup_organic_account_day ON rollup_organic(account, day);
+CREATE TABLE IF NOT EXISTS welcomes (
+  id TEXT PRIMARY KEY, account INTEGER NOT NULL, bot INTEGER NOT NULL, campaign INTEGER NOT NULL,
+  chat INTEGER NOT NULL, lead INTEGER NOT NULL, subscriber INTEGER NOT NULL, update_id INTEGER NOT NULL,
+  created INTEGER NOT NULL, invite_link TEXT NOT NULL, join_request INTEGER NOT NULL, text TEXT NOT NULL,
+  state TEXT NOT NULL, attempts INTEGER NOT NULL, last_error TEXT NOT NULL, next_at INTEGER NOT NULL,
+  lease_until INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS welcomes_due ON welcomes(state, next_at);
+CREATE INDEX IF NOT EXISTS welcomes_lead ON welcomes(lead, created DESC, id DESC);
 CREATE TABLE IF NOT EXISTS stats_checkpoints (part INTEGER PRIMARY KEY, seq INTEGER NOT NULL);
 `;
 

@@ -6,6 +6,7 @@ import { SqliteIngestStore } from './ingest-store';
 import { SqliteLeadStore } from './lead-store';
 import { SqlitePostbackStore } from './postback-store';
 import { SqliteStatsStore } from './stats-store';
+import { SqliteWelcomeStore } from './welcome-store';
 
 export { openDatabase, DB_FILE } from './database';
 export type { Db } from './database';
@@ -16,6 +17,7 @@ export {
   SqliteLeadStore,
   SqliteStatsStore,
   SqlitePostbackStore,
+  SqliteWelcomeStore,
 };
 export type { EmbeddedLogOptions };
 
@@ -28,6 +30,7 @@ export interface EmbeddedAdapters {
   leads: SqliteLeadStore;
   stats: SqliteStatsStore;
   postbacks: SqlitePostbackStore;
+  welcomes: SqliteWelcomeStore;
   close(): Promise<void>;
 }
 
@@ -45,6 +48,7 @@ export function openEmbedded(
     leads: new SqliteLeadStore(db),
     stats: new SqliteStatsStore(db),
     postbacks: new SqlitePostbackStore(db),
+    welcomes: new SqliteWelcomeStore(db),
     close: async () => {
       await eventLog.close();
       db.close();

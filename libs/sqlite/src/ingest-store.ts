@@ -19,17 +19,6 @@ export class SqliteIngestStore implements IngestStore {
       .run(campaign, subscriber, link);
   }
 
-  async startHandled(bot: number, updateId: number): Promise<boolean> {
-    return (
-      this.db.prepare('SELECT 1 FROM handled_starts WHERE bot = ? AND update_id = ?').get(bot, updateId) !==
-      undefined
-    );
-  }
-
-  async markStartHandled(bot: number, updateId: number): Promise<void> {
-    this.db.prepare('INSERT OR IGNORE INTO handled_starts (bot, update_id) VALUES (?, ?)').run(bot, updateId);
-  }
-
   async deadLetter(e: DeadLetter): Promise<void> {
     this.db
       .prepare('INSERT INTO dead_letters (bot, update_id, payload, error, time) VALUES (?, ?, ?, ?, ?)')

@@ -68,7 +68,8 @@ export class SqliteLeadStore implements LeadStore {
     const upsertLead = db.prepare(
       `INSERT INTO leads (id, account, campaign, chat, bot, subscriber, username, click, invite_link, status, start_time, join_time, updated, reached, seq)
        VALUES (@id, @account, @campaign, @chat, @bot, @subscriber, @username, @click, @inviteLink, @status, @startTime, @joinTime, @updated, @reached, @seq)
-       ON CONFLICT (id) DO UPDATE SET username = excluded.username, click = excluded.click, status = excluded.status,
+       ON CONFLICT (id) DO UPDATE SET username = excluded.username, click = excluded.click,
+         invite_link = excluded.invite_link, status = excluded.status,
          join_time = excluded.join_time, updated = excluded.updated, reached = excluded.reached, seq = excluded.seq
        WHERE excluded.seq > leads.seq`,
     );
@@ -86,8 +87,15 @@ export class SqliteLeadStore implements LeadStore {
       `INSERT OR IGNORE INTO postbacks (id, account, campaign, lead, status, url, method, body, created, state, attempts, next_at, lease_until)
        VALUES (@id, @account, @campaign, @lead, @status, @url, @method, @body, @created, 'pending', '[]', 0, 0)`,
     );
+    const insertWelcome = db.prepare(
+      `INSERT OR IGNORE INTO welcomes (id, account, bot, campaign, chat, lead, subscriber, update_id, created,
+         invite_link, join_request, text, state, attempts, last_error, next_at, lease_until)
+       VALUES (@id, @account, @bot, @campaign, @chat, @lead, @subscriber, @updateId, @created,
+         @inviteLink, @joinRequest, @text, 'pending', 0, '', 0, 0)`,
+    );
     this.commitTx = db.transaction((work: LeadUnitOfWork) => {
       for (const p of work.postbacks) insertPostback.run(p);
+      for (const w of work.welcomes) insertWelcome.run({ ...w, joinRequest: w.joinRequest ? 1 : 0 });
       for (const id of work.applied) insertApplied.run(id);
       for (const lead of work.leads) upsertLead.run(lead);
       for (const entry of work.journal) insertJournal.run(entry);

@@ -33,7 +33,9 @@ import type {
   JournalEntry,
   LeadTransition,
   NewCampaign,
+  LeadUnitOfWork,
   NewPostback,
+  NewWelcome,
   RollupIncrement,
   StoredLead,
 } from '@subtrack/ports';
@@ -295,6 +297,33 @@ export const newPostback = (o: Partial<NewPostback> = {}): NewPostback => ({
   method: 'GET',
   body: '',
   created: sample.time,
+  ...o,
+});
+
+/** A unit of work holding only what a test gives it. */
+export const unitOfWork = (w: Partial<LeadUnitOfWork> = {}): LeadUnitOfWork => ({
+  leads: [],
+  journal: [],
+  transitions: [],
+  postbacks: [],
+  welcomes: [],
+  applied: [],
+  ...w,
+});
+
+export const newWelcome = (o: Partial<NewWelcome> = {}): NewWelcome => ({
+  id: uniqueId('start'),
+  account: sample.account,
+  bot: sample.bot,
+  campaign: sample.campaign,
+  chat: sample.chat,
+  lead: 100,
+  subscriber: sample.subscriber,
+  updateId: 812_345_001,
+  created: sample.time,
+  inviteLink: '',
+  joinRequest: true,
+  text: 'Welcome! Tap the button below to join.',
   ...o,
 });
 

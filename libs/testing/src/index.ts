@@ -9,3 +9,5 @@ export { leadStoreContract } from './lead-store.contract';
 export { statsStoreContract } from './stats-store.contract';
 export { postbackStoreContract } from './postback-store.contract';
 export type { PostbackStoreFixture } from './postback-store.contract';
+export { welcomeStoreContract } from './welcome-store.contract';
+export type { WelcomeStoreFixture } from './welcome-store.contract';

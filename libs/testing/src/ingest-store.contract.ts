@@ -18,16 +18,6 @@ export function ingestStoreContract(name: string, factory: () => Promise<StoreFi
       expect(await store().inviteLink(campaign, subscriber + 1)).toBeNull();
     });
 
-    it('remembers which /start updates were handled, per bot', async () => {
-      expect(await store().startHandled(sample.bot, 812_345_001)).toBe(false);
-
-      await store().markStartHandled(sample.bot, 812_345_001);
-      await store().markStartHandled(sample.bot, 812_345_001);
-      expect(await store().startHandled(sample.bot, 812_345_001)).toBe(true);
-      expect(await store().startHandled(sample.bot, 812_345_002)).toBe(false);
-      expect(await store().startHandled(sample.bot + 1, 812_345_001)).toBe(false);
-    });
-
     it('lists dead letters newest first, with every field, up to the limit', async () => {
       expect(await store().listDeadLetters(10)).toEqual([]);
       const letters = [

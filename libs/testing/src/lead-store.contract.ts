@@ -1,6 +1,14 @@
 import { LeadStatus } from '@subtrack/contracts';
 import type { JournalEntry, LeadStore, LeadUnitOfWork, PageOf, StoredLead } from '@subtrack/ports';
-import { journalEntry, leadCounters, leadTransition, organicCounters, sample, storedLead } from './builders';
+import {
+  journalEntry,
+  leadCounters,
+  leadTransition,
+  organicCounters,
+  sample,
+  storedLead,
+  unitOfWork,
+} from './builders';
 import { useFixture, type StoreFixture } from './harness';
 
 const T = sample.time;
@@ -8,14 +16,7 @@ const { wait, hold, approve, cancel, trash } = LeadStatus;
 const everything = { limit: 10_000, offset: 0 };
 const idsOf = (page: PageOf<{ id: number }>): number[] => page.rows.map((r) => r.id);
 const byId = <R extends { id: number }>(rows: readonly R[]): R[] => [...rows].sort((a, b) => a.id - b.id);
-const work = (w: Partial<LeadUnitOfWork>): LeadUnitOfWork => ({
-  leads: [],
-  journal: [],
-  transitions: [],
-  postbacks: [],
-  applied: [],
-  ...w,
-});
+const work = unitOfWork;
 
 async function collect<T>(rows: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];

@@ -7,7 +7,7 @@ import type {
   PostbackDelivery,
   PostbackStore,
 } from '@subtrack/ports';
-import { newPostback, sample, storedLead } from './builders';
+import { newPostback, sample, storedLead, unitOfWork } from './builders';
 import { useFixture, type Closable } from './harness';
 
 /** Postbacks are created by LeadStore.commit, so the suite needs both stores on one backend. */
@@ -23,14 +23,7 @@ const LEASE = 30_000;
 const everything = { limit: 10_000, offset: 0 };
 const idsOf = (page: PageOf<{ id: string }> | readonly { id: string }[]): string[] =>
   ('rows' in page ? page.rows : page).map((r) => r.id);
-const work = (w: Partial<LeadUnitOfWork>): LeadUnitOfWork => ({
-  leads: [],
-  journal: [],
-  transitions: [],
-  postbacks: [],
-  applied: [],
-  ...w,
-});
+const work = unitOfWork;
 const attempt = (o: Partial<PostbackAttempt> = {}): PostbackAttempt => ({
   at: NOW,
   status: 500,

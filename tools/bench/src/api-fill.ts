@@ -268,6 +268,7 @@ class Writer {
       journal: this.journal,
       transitions: this.transitions,
       postbacks: [],
+      welcomes: [],
       applied: [],
     });
     await stores.stats.apply(this.increments);

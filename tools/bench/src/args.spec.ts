@@ -2,7 +2,12 @@ import { FULL, QUICK, UsageError, parseArgs } from './args';
 
 describe('bench options', () => {
   it('runs everything at SPEC sizes by default, and small with --quick', () => {
-    expect(parseArgs([])).toEqual({ ...FULL, benches: ['raw', 'ingest', 'api'], seed: 1, json: null });
+    expect(parseArgs([])).toEqual({
+      ...FULL,
+      benches: ['raw', 'ingest', 'api', 'telegram'],
+      seed: 1,
+      json: null,
+    });
     expect(parseArgs(['--quick'])).toMatchObject(QUICK);
   });
 

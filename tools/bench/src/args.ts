@@ -1,6 +1,6 @@
 import { parseArgs as parseArgsWith } from 'node:util';
 
-export const BENCHES = ['raw', 'ingest', 'api'] as const;
+export const BENCHES = ['raw', 'ingest', 'api', 'telegram'] as const;
 export type BenchName = (typeof BENCHES)[number];
 
 export interface Sizes {
@@ -13,6 +13,8 @@ export interface Sizes {
   journal: number;
   /** Timed HTTP requests per endpoint. */
   requests: number;
+  /** /starts of the Telegram burst. */
+  starts: number;
 }
 
 export interface BenchOptions extends Sizes {
@@ -29,6 +31,7 @@ export const FULL: Sizes = {
   leads: 1_000_000,
   journal: 5_000_000,
   requests: 300,
+  starts: 600,
 };
 
 /** Small enough for a run well under a minute, large enough to exercise every path. */
@@ -38,6 +41,7 @@ export const QUICK: Sizes = {
   leads: 20_000,
   journal: 100_000,
   requests: 100,
+  starts: 150,
 };
 
 export const USAGE = `Usage: npm run bench -- [options]      (after npm run build)
@@ -51,6 +55,7 @@ Runs the embedded-mode benchmarks of SPEC §9 and prints each figure beside its 
   --leads N            leads the API run is filled with (default ${FULL.leads})
   --journal N          journal rows the API run is filled with (default ${FULL.journal})
   --requests N         timed requests per API endpoint (default ${FULL.requests})
+  --starts N           /starts of the Telegram burst (default ${FULL.starts})
   --seed N             seed of the generated traffic and data (default 1)
   --json PATH          also write the results as JSON to PATH
   --help
@@ -83,6 +88,7 @@ const SIZE_FLAGS: Record<string, [keyof Sizes, number]> = {
   leads: ['leads', 100],
   journal: ['journal', 0],
   requests: ['requests', 10],
+  starts: ['starts', 10],
 };
 
 /** Parses argv (without node and script); returns null when --help was asked for. */

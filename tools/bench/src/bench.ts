@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { apiLatency } from './api-latency';
 import type { BenchOptions } from './args';
 import { ingestDirect, ingestPolling, type IngestRun } from './ingest';
+import { telegramBurst } from './telegram';
 import { rawEngineLimit } from './raw-engine';
 import {
   formatTable,
@@ -97,6 +98,14 @@ export async function runBenchmarks(options: BenchOptions, log: Log): Promise<Be
           seed: options.seed,
           log,
         }),
+      ),
+    );
+  }
+
+  if (options.benches.includes('telegram')) {
+    keep(
+      await attempt('Telegram burst', log, errors, () =>
+        telegramBurst({ starts: options.starts, seed: options.seed, log }),
       ),
     );
   }

@@ -87,7 +87,7 @@ interface PolledSetup {
 }
 
 /** Account, bot, chat and campaigns through the product's API, as a user sets them up. */
-async function setUpThroughApi(app: EmbeddedApp, fake: FakeTelegramClient): Promise<PolledSetup> {
+export async function setUpThroughApi(app: EmbeddedApp, fake: FakeTelegramClient): Promise<PolledSetup> {
   const admin = new ProductApi(app.url);
   const account = await admin.post<{ data: { api_key: string } }>(
     '/api/admin/accounts/add.json',
@@ -120,8 +120,8 @@ async function setUpThroughApi(app: EmbeddedApp, fake: FakeTelegramClient): Prom
 }
 
 /**
- * Telegram updates → ingest (long polling, getUpdates batches of up to 100, a Bot API round trip for
- * each /start's invite link and reply) → event log → lead projection → stats. The product is stopped
+ * Telegram updates → ingest (long polling, getUpdates batches of up to 100) → event log → lead
+ * projection → stats; the welcomes go out beside it (see the telegram benchmark for their pace). The product is stopped
  * while the traffic is queued and started again to take it: the clock runs from that start (its boot
  * included) until both projections report zero lag.
  */

@@ -40,13 +40,16 @@ export type LeadInput =
       click: string;
       inviteLink: string;
     }
-  | { type: 'requested' | 'joined' | 'left' | 'banned'; time: number; username: string };
+  | { type: 'requested' | 'joined' | 'left' | 'banned'; time: number; username: string }
+  /** The lead's personal invite link was made after its start. */
+  | { type: 'linked'; inviteLink: string };
 
 export type LeadChange =
   | { type: 'created'; lead: Lead }
   | { type: 'statusChanged'; from: LeadStatus; to: LeadStatus; first: boolean; time: number }
   | { type: 'clickReplaced'; click: string; time: number }
-  | { type: 'usernameChanged'; username: string };
+  | { type: 'usernameChanged'; username: string }
+  | { type: 'inviteLinkSet'; inviteLink: string };
 
 const { wait, hold, approve, cancel, trash } = LeadStatus;
 
@@ -62,8 +65,10 @@ const TRANSITIONS: Record<
 };
 
 /** Whether chat activity of this kind moves a lead in this status. */
-export const movesLead = (status: LeadStatus, input: Exclude<LeadInput['type'], 'started'>): boolean =>
-  TRANSITIONS[input][status] !== undefined;
+export const movesLead = (
+  status: LeadStatus,
+  input: Exclude<LeadInput['type'], 'started' | 'linked'>,
+): boolean => TRANSITIONS[input][status] !== undefined;
 
 export const hasReached = (lead: Pick<Lead, 'reached'>, status: LeadStatus): boolean =>
   (lead.reached & (1 << status)) !== 0;
@@ -87,6 +92,11 @@ export function decide(lead: Lead | null, input: LeadInput): LeadChange[] {
     return changes;
   }
   if (!lead) return [];
+  // A lead keeps the first link it was given: joins through it are matched to it.
+  if (input.type === 'linked')
+    return lead.inviteLink === '' && input.inviteLink !== ''
+      ? [{ type: 'inviteLinkSet', inviteLink: input.inviteLink }]
+      : [];
   const changes = usernameChange(lead, input.username);
   const to = TRANSITIONS[input.type][lead.status];
   if (to !== undefined) {
@@ -121,6 +131,8 @@ export function evolve(lead: Lead | null, change: LeadChange): Lead | null {
       return { ...lead, click: change.click };
     case 'usernameChanged':
       return { ...lead, username: change.username };
+    case 'inviteLinkSet':
+      return { ...lead, inviteLink: change.inviteLink };
   }
 }
 

@@ -1,0 +1,4 @@
+import { startStack } from './harness';
+import { describeWelcomes } from './welcomes';
+
+describeWelcomes('embedded', () => startStack(), 300);
