@@ -17,7 +17,10 @@ export interface WelcomeSenderOptions {
   ratePerSecond: number;
   /** Welcomes in flight at once: enough to keep the rate while each call takes a round trip. */
   concurrency?: number;
-  /** How long a claimed welcome stays ours; longer than its calls and their pacing can take. */
+  /**
+   * How long a claimed welcome stays ours. A welcome whose pacing wait would run past half of it is
+   * handed back for later instead, so no lease ends while its welcome is still on its way.
+   */
   leaseMs?: number;
   pollMs?: number;
   /** Longest wait between two attempts after a transient failure. */
@@ -53,7 +56,7 @@ export class WelcomeSender {
   ) {
     this.o = {
       concurrency: 64,
-      leaseMs: 60_000,
+      leaseMs: 30_000,
       pollMs: 200,
       maxRetryDelayMs: 60_000,
       now: Date.now,
@@ -102,8 +105,9 @@ export class WelcomeSender {
   private spawn(w: Welcome): void {
     this.inFlight++;
     const previous = this.byLead.get(w.lead) ?? Promise.resolve();
+    const deadline = this.o.now() + this.o.leaseMs / 2;
     const done = previous
-      .then(() => this.deliver(w))
+      .then(() => this.deliver(w, deadline))
       .catch((err) => this.logger.error(`welcome ${w.id}: ${String(err)}`))
       .finally(() => {
         this.inFlight--;
@@ -113,8 +117,8 @@ export class WelcomeSender {
     this.byLead.set(w.lead, done);
   }
 
-  /** One go at one welcome, its outcome recorded whatever it is. */
-  async deliver(w: Welcome): Promise<void> {
+  /** One go at one welcome, its outcome recorded whatever it is; no call starts after `deadline`. */
+  async deliver(w: Welcome, deadline = Infinity): Promise<void> {
     const bot = await this.bots.get(w.bot);
     if (!bot) {
       await this.welcomes.record(w.id, { state: 'failed', nextAt: 0, error: 'bot removed', failed: true });
@@ -126,7 +130,8 @@ export class WelcomeSender {
     let linkError = '';
     if (link === '') {
       try {
-        await this.slot(w.bot, 'createChatInviteLink');
+        const later = await this.slot(deadline, w.bot, 'createChatInviteLink');
+        if (later) return this.handBack(w, later);
         const created = await api.createChatInviteLink(w.chat, {
           name: `lead ${w.lead}`.slice(0, 32),
           creates_join_request: w.joinRequest,
@@ -145,7 +150,8 @@ export class WelcomeSender {
     if (link !== '' && w.inviteLink === '') await this.log.append(Topics.telegram, [linkEvent(w, link)]);
 
     try {
-      await this.slot(w.bot, 'sendMessage', w.subscriber);
+      const later = await this.slot(deadline, w.bot, 'sendMessage', w.subscriber);
+      if (later) return this.handBack(w, later, link);
       await api.sendMessage(
         w.subscriber,
         w.text,
@@ -173,11 +179,27 @@ export class WelcomeSender {
     });
   }
 
-  /** Waits for the pacer's slot for this call. */
-  private async slot(bot: number, method: string, chat?: number): Promise<void> {
+  /**
+   * Waits for the pacer's slot for this call, then until the call may really go: 0 when it may.
+   * When that would be after `deadline` it does not wait, and answers when the call could go.
+   */
+  private async slot(deadline: number, bot: number, method: string, chat?: number): Promise<number> {
     const now = this.o.now();
     const at = this.pacer.reserve(now, bot, method, chat);
-    if (at > now) await new Promise((r) => setTimeout(r, at - now));
+    if (at > deadline) return at;
+    if (at > now) await sleep(at - now);
+    for (let wait = this.pacer.clear(this.o.now(), bot, method); wait > 0;) {
+      if (this.o.now() + wait > deadline) return this.o.now() + wait;
+      await sleep(wait);
+      wait = this.pacer.clear(this.o.now(), bot, method);
+    }
+    return 0;
+  }
+
+  /** Gives a welcome back, due when its call could go, keeping a link made on the way. */
+  private handBack(w: Welcome, at: number, inviteLink = ''): Promise<void> {
+    const outcome: WelcomeOutcome = { state: 'pending', nextAt: at, error: w.lastError, failed: false };
+    return this.welcomes.record(w.id, inviteLink ? { ...outcome, inviteLink } : outcome);
   }
 
   /** Puts a welcome back for later: after `retry_after` on a flood, with backoff otherwise. */
@@ -213,6 +235,8 @@ export class WelcomeSender {
     await this.welcomes.record(w.id, inviteLink ? { ...outcome, inviteLink } : outcome);
   }
 }
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function linkEvent(w: Welcome, inviteLink: string): InviteLinkCreated {
   return {

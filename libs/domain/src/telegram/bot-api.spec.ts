@@ -31,6 +31,18 @@ describe('Bot API pacing', () => {
     expect(pacer.reserve(10_000, 1, 'sendMessage')).toBe(10_000);
   });
 
+  it('lets no window of real sends exceed the rate, however late the slots were taken', () => {
+    const pacer = new SendPacer(3, 1, 50);
+    // Three slots taken late, all at once: the fourth waits until the first is 1050 ms old.
+    for (const t of [1000, 1001, 1002]) expect(pacer.clear(t, 1, 'sendMessage')).toBe(0);
+    expect(pacer.clear(1003, 1, 'sendMessage')).toBe(1047);
+    expect(pacer.clear(2050, 1, 'sendMessage')).toBe(0);
+    expect(pacer.clear(2050, 1, 'createChatInviteLink')).toBe(0);
+    // A flood pause holds calls whose slots were handed out before it.
+    pacer.pause(1, 5000);
+    expect(pacer.clear(3000, 1, 'createChatInviteLink')).toBe(2000);
+  });
+
   it('tells a flood, a transient failure and a permanent one apart', () => {
     expect(judgeBotApiFailure({ code: 429, description: 'Too Many Requests', retryAfter: 7 })).toEqual({
       kind: 'flood',
