@@ -7,7 +7,7 @@ import type {
   PostbackStore,
 } from '@subtrack/ports';
 import type { Db } from './database';
-import { StatementCache, where } from './statements';
+import { StatementCache, outboxClaimer, where } from './statements';
 
 interface Row {
   id: string;
@@ -41,23 +41,15 @@ const toDelivery = (r: Row): PostbackDelivery => ({
 
 export class SqlitePostbackStore implements PostbackStore {
   private readonly statements: StatementCache;
-  private readonly claimTx;
+  private readonly claim: (now: number, limit: number, leaseMs: number) => Row[];
 
   constructor(private readonly db: Db) {
     this.statements = new StatementCache(db);
-    const due = db.prepare<[number, number, number], Row>(
-      `SELECT * FROM postbacks WHERE state = 'pending' AND next_at <= ? AND lease_until <= ? ORDER BY next_at, id LIMIT ?`,
-    );
-    const lease = db.prepare('UPDATE postbacks SET lease_until = ? WHERE id = ?');
-    this.claimTx = db.transaction((now: number, limit: number, leaseMs: number) => {
-      const rows = due.all(now, now, limit);
-      for (const r of rows) lease.run(now + leaseMs, r.id);
-      return rows.map(toDelivery);
-    });
+    this.claim = outboxClaimer<Row>(db, 'postbacks');
   }
 
   async claimDue(now: number, limit: number, leaseMs: number): Promise<PostbackDelivery[]> {
-    return this.claimTx(now, limit, leaseMs);
+    return this.claim(now, limit, leaseMs).map(toDelivery);
   }
 
   async recordAttempt(

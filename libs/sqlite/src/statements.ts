@@ -42,3 +42,23 @@ export function where(filters: [string, unknown][]): { sql: string; params: unkn
     params: set.map(([, v]) => v),
   };
 }
+
+/**
+ * Claims the due pending rows of an outbox table (postbacks, welcomes) in one transaction: oldest
+ * due first, each leased until `now + leaseMs` so that no other worker takes it meanwhile.
+ */
+export function outboxClaimer<R extends { id: string }>(
+  db: Db,
+  table: 'postbacks' | 'welcomes',
+): (now: number, limit: number, leaseMs: number) => R[] {
+  const due = db.prepare<[number, number, number], R>(
+    `SELECT * FROM ${table} WHERE state = 'pending' AND next_at <= ? AND lease_until <= ? ORDER BY next_at, id LIMIT ?`,
+  );
+  const lease = db.prepare(`UPDATE ${table} SET lease_until = ? WHERE id = ?`);
+  return db.transaction((now: number, limit: number, leaseMs: number): R[] => {
+    if (limit <= 0) return [];
+    const rows = due.all(now, now, limit);
+    for (const r of rows) lease.run(now + leaseMs, r.id);
+    return rows;
+  });
+}

@@ -1,6 +1,6 @@
 import type { Welcome, WelcomeOutcome, WelcomeState, WelcomeStore } from '@subtrack/ports';
 import type { Db } from './database';
-import { StatementCache } from './statements';
+import { StatementCache, outboxClaimer } from './statements';
 
 interface Row {
   id: string;
@@ -42,23 +42,15 @@ const toWelcome = (r: Row): Welcome => ({
 
 export class SqliteWelcomeStore implements WelcomeStore {
   private readonly statements: StatementCache;
-  private readonly claimTx;
+  private readonly claim: (now: number, limit: number, leaseMs: number) => Row[];
 
   constructor(db: Db) {
     this.statements = new StatementCache(db);
-    const due = db.prepare<[number, number, number], Row>(
-      `SELECT * FROM welcomes WHERE state = 'pending' AND next_at <= ? AND lease_until <= ? ORDER BY next_at, id LIMIT ?`,
-    );
-    const lease = db.prepare('UPDATE welcomes SET lease_until = ? WHERE id = ?');
-    this.claimTx = db.transaction((now: number, limit: number, leaseMs: number) => {
-      const rows = due.all(now, now, limit);
-      for (const r of rows) lease.run(now + leaseMs, r.id);
-      return rows.map(toWelcome);
-    });
+    this.claim = outboxClaimer<Row>(db, 'welcomes');
   }
 
   async claimDue(now: number, limit: number, leaseMs: number): Promise<Welcome[]> {
-    return limit <= 0 ? [] : this.claimTx(now, limit, leaseMs);
+    return this.claim(now, limit, leaseMs).map(toWelcome);
   }
 
   async record(id: string, o: WelcomeOutcome): Promise<void> {
