@@ -42,11 +42,12 @@ export class ClaimLedger<D extends LeasedDoc> {
       .limit(limit)
       .lean<D[]>()
       .exec();
-    const claimed: (D | null)[] = await Promise.all(due.map((doc) => this.claim(doc as D, now, leaseMs)));
+    const claimed: (D | null)[] = await Promise.all(due.map((doc) => this.claimOne(doc as D, now, leaseMs)));
     return claimed.filter((d): d is D => d !== null);
   }
 
-  private async claim(doc: D, now: number, leaseMs: number): Promise<D | null> {
+  /** Claims one document read as due; null when another worker holds it or it is no longer due. */
+  async claimOne(doc: D, now: number, leaseMs: number): Promise<D | null> {
     const head = await this.latest(doc._id, doc.claims);
     if (head.until > now) return null;
     const until = now + leaseMs;

@@ -11,11 +11,14 @@ import {
   sample,
   statsStoreContract,
   storedLead,
+  unitOfWork,
   useFixture,
   welcomeStoreContract,
 } from '@subtrack/testing';
 import mongoose from 'mongoose';
-import { dropMongoDatabase, openMongoStores, type MongoStores } from './index';
+import { ClaimLedger } from './claims';
+import { bindModels, dropMongoDatabase, openMongoStores, type MongoStores } from './index';
+import type { PostbackDoc } from './models';
 
 const base = process.env.MONGO_URL;
 
@@ -229,6 +232,25 @@ if (!base) {
       } finally {
         await Promise.all(others.map((s) => s.close()));
       }
+    });
+
+    it('does not hold a delivery back after a worker lost its claim to an attempt recorded meanwhile', async () => {
+      const { stores, raw } = fixture();
+      await stores.leads.commit(unitOfWork({ postbacks: [newPostback({ id: 'stale:1' })] }));
+      const now = T * 1000;
+      // Worker B read the delivery as due; before it claims, worker A delivers an attempt that failed.
+      const stale = (await raw.db!.collection<PostbackDoc>('postbacks').findOne({ _id: 'stale:1' }))!;
+      expect(await stores.postbacks.claimDue(now, 10, 30_000)).toHaveLength(1);
+      await stores.postbacks.recordAttempt(
+        'stale:1',
+        { at: now, status: 500, error: 'HTTP 500', durationMs: 5 },
+        { state: 'pending', nextAt: now + 2000 },
+      );
+      const models = bindModels(raw);
+      const b = new ClaimLedger<PostbackDoc>(models.postbacks, models.postbackClaims);
+      expect(await b.claimOne(stale, now, 30_000)).toBeNull();
+      // The retry is claimable when due, not only once B's lost lease would have run out.
+      expect((await stores.postbacks.claimDue(now + 2000, 10, 30_000)).map((d) => d.id)).toEqual(['stale:1']);
     });
   });
 }
