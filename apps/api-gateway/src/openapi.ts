@@ -201,12 +201,50 @@ export const OPENAPI = {
         responses: ok({ type: 'object', properties: { id: int, username: str, webhook: str } }),
       },
     },
-    '/api/bots/list.json': { get: { summary: 'Bots of the account', responses: ok({ type: 'array' }) } },
+    '/api/bots/list.json': {
+      get: {
+        summary: 'Bots of the account',
+        responses: ok({
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              id: int,
+              username: str,
+              status: {
+                type: 'string',
+                enum: ['ok', 'token_revoked'],
+                description: 'token_revoked: add the bot again',
+              },
+            },
+          },
+        }),
+      },
+    },
     '/api/chats/list.json': {
       get: {
         summary: 'Chats where the bot is an administrator',
-        parameters: [q('bot', 'Bot id')],
-        responses: ok({ type: 'array' }),
+        parameters: [
+          q('bot', 'Bot id'),
+          q('all', '1: also chats where the bot lost its rights (not_admin) or left (removed)', {
+            type: 'integer',
+            enum: [0, 1],
+          }),
+        ],
+        responses: ok({
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              id: int,
+              bot: int,
+              title: str,
+              type: str,
+              username: str,
+              status: { type: 'string', enum: ['ok', 'not_admin', 'removed'] },
+            },
+          },
+        }),
       },
     },
     '/api/campaigns/add.json': {
@@ -238,7 +276,16 @@ export const OPENAPI = {
       },
     },
     '/api/campaigns/list.json': {
-      get: { summary: 'Campaigns of the account', responses: ok({ type: 'array' }) },
+      get: {
+        summary: 'Campaigns of the account, each with what keeps it from working (health)',
+        responses: ok({
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: { health: { type: 'string', enum: ['ok', 'token_revoked', 'not_admin', 'removed'] } },
+          },
+        }),
+      },
     },
     '/api/postbacks/global.json': {
       post: {

@@ -23,6 +23,15 @@ export function intParam(q: Query, name: string, min = -MAX_SAFE, max = MAX_SAFE
   return n;
 }
 
+/** An optional 0/1 (false/true) parameter; "" counts as absent. */
+export function boolParam(q: Query, name: string): boolean | undefined {
+  const raw = single(q, name);
+  if (raw === undefined || raw === '') return undefined;
+  if (raw === '1' || raw === 'true') return true;
+  if (raw === '0' || raw === 'false') return false;
+  throw badParam(name, `must be 0 or 1, got "${raw}"`);
+}
+
 export function pageParams(q: Query): { limit: number; offset: number } {
   return { limit: intParam(q, 'limit', 1, 200) ?? 50, offset: intParam(q, 'offset', 0) ?? 0 };
 }

@@ -1,5 +1,5 @@
 import { formatDateTime } from '@subtrack/domain';
-import type { Campaign, JournalEntry, StoredLead, Welcome } from '@subtrack/ports';
+import type { Bot, BotChat, Campaign, JournalEntry, StoredLead, Welcome } from '@subtrack/ports';
 
 /** Rows exactly as the seed documents them; times in the account's zone. */
 export function presentLead(l: StoredLead, tz: string) {
@@ -57,7 +57,17 @@ export function presentJournal(e: JournalEntry, tz: string) {
 export const campaignLink = (botUsername: string, code: string): string =>
   `https://t.me/${botUsername}?start=${code}-{click}`;
 
-export function presentCampaign(c: Campaign, botUsername: string) {
+export type Health = 'ok' | 'token_revoked' | 'not_admin' | 'removed';
+
+/** A chat as its bot sees it: 'removed' once the bot left or was removed, 'not_admin' without rights. */
+export const chatHealth = (c: Pick<BotChat, 'active' | 'admin'> | null): Health =>
+  !c?.active ? 'removed' : c.admin ? 'ok' : 'not_admin';
+
+/** What keeps a campaign from working: its bot's token first, then the bot's place in the chat. */
+export const campaignHealth = (bot: Bot | undefined, chat: BotChat | null): Health =>
+  bot?.status === 'token_revoked' ? 'token_revoked' : chatHealth(chat);
+
+export function presentCampaign(c: Campaign, botUsername: string, health: Health) {
   return {
     id: c.id,
     name: c.name,
@@ -72,5 +82,6 @@ export function presentCampaign(c: Campaign, botUsername: string) {
     unsub_window: c.unsubWindow,
     default: c.isDefault,
     link: campaignLink(botUsername, c.code),
+    health,
   };
 }

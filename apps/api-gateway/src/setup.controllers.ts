@@ -6,6 +6,7 @@ import {
   CATALOG_STORE,
   type Account,
   type Bot,
+  type BotChat,
   type CatalogStore,
   type Campaign,
   type PostbackTemplates,
@@ -13,8 +14,17 @@ import {
 import { randomBytes } from 'node:crypto';
 import { ApiError, badParam } from './api-error';
 import { authenticate } from './auth';
-import { asBody, bodyBool, bodyInt, bodyString, intParam, type Body as B, type Query as Q } from './params';
-import { presentCampaign } from './present';
+import {
+  asBody,
+  bodyBool,
+  bodyInt,
+  bodyString,
+  boolParam,
+  intParam,
+  type Body as B,
+  type Query as Q,
+} from './params';
+import { campaignHealth, campaignLink, chatHealth, presentCampaign } from './present';
 import { CLOCK, type Clock } from '@subtrack/config';
 
 const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
@@ -85,6 +95,8 @@ export class SetupController {
       token,
       secret: existing?.secret ?? randomBytes(24).toString('hex'),
       created: existing?.created ?? this.now(),
+      // Added again (a new token, or the same one working again): healthy until Telegram says not.
+      status: 'ok',
     };
     await this.catalog.saveBot(bot);
     let webhook: string | null = null;
@@ -104,20 +116,23 @@ export class SetupController {
   async listBots(@Query() q: Q, @Headers('authorization') header?: string) {
     const account = await this.auth(q, header);
     const bots = await this.catalog.listBots(account.id);
-    return { status: 'ok', data: bots.map((b) => ({ id: b.id, username: b.username })) };
+    return { status: 'ok', data: bots.map((b) => ({ id: b.id, username: b.username, status: b.status })) };
   }
 
   @Get('chats/list.json')
   async listChats(@Query() q: Q, @Headers('authorization') header?: string) {
     const account = await this.auth(q, header);
     const botId = intParam(q, 'bot', 1);
+    // By default the chats campaigns can use; `all=1` also those the bot lost its rights in or left.
+    const all = boolParam(q, 'all') ?? false;
     const bots =
       botId !== undefined ? [await this.ownBot(account, botId)] : await this.catalog.listBots(account.id);
     const rows = [];
     for (const bot of bots) {
       for (const c of await this.catalog.listChats(bot.id)) {
-        if (c.active && c.admin)
-          rows.push({ id: c.id, bot: c.bot, title: c.title, type: c.type, username: c.username });
+        const status = chatHealth(c);
+        if (all || status === 'ok')
+          rows.push({ id: c.id, bot: c.bot, title: c.title, type: c.type, username: c.username, status });
       }
     }
     return { status: 'ok', data: rows };
@@ -178,8 +193,10 @@ export class SetupController {
         code,
         created: this.now(),
       });
-      const shown = presentCampaign(campaign, botUsername);
-      return { status: 'ok', data: { id: campaign.id, code: campaign.code, link: shown.link } };
+      return {
+        status: 'ok',
+        data: { id: campaign.id, code: campaign.code, link: campaignLink(botUsername, campaign.code) },
+      };
     }
   }
 
@@ -195,15 +212,27 @@ export class SetupController {
     const { botUsername, ...fields } = await this.campaignFields(account, body, current);
     const updated: Campaign = { ...current, ...fields };
     await this.catalog.updateCampaign(updated);
-    return { status: 'ok', data: presentCampaign(updated, botUsername) };
+    const bot = (await this.catalog.getBot(updated.bot)) ?? undefined;
+    const health = campaignHealth(bot, await this.catalog.getChat(updated.bot, updated.chat));
+    return { status: 'ok', data: presentCampaign(updated, botUsername, health) };
   }
 
   @Get('campaigns/list.json')
   async listCampaigns(@Query() q: Q, @Headers('authorization') header?: string) {
     const account = await this.auth(q, header);
-    const usernames = new Map((await this.catalog.listBots(account.id)).map((b) => [b.id, b.username]));
+    const bots = new Map((await this.catalog.listBots(account.id)).map((b) => [b.id, b]));
+    const chats = new Map<string, BotChat>();
+    for (const bot of bots.values())
+      for (const c of await this.catalog.listChats(bot.id)) chats.set(`${c.bot}:${c.id}`, c);
     const campaigns = await this.catalog.listCampaigns(account.id);
-    return { status: 'ok', data: campaigns.map((c) => presentCampaign(c, usernames.get(c.bot) ?? '')) };
+    return {
+      status: 'ok',
+      data: campaigns.map((c) => {
+        const bot = bots.get(c.bot);
+        const health = campaignHealth(bot, chats.get(`${c.bot}:${c.chat}`) ?? null);
+        return presentCampaign(c, bot?.username ?? '', health);
+      }),
+    };
   }
 
   @Post('postbacks/global.json')

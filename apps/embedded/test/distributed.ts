@@ -11,7 +11,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ADMIN, freePort, RETRY_MAX_MS, settle, type Stack } from './harness';
+import {
+  ADMIN,
+  freePort,
+  RECHECK_PER_MINUTE,
+  RETRY_MAX_MS,
+  settle,
+  WELCOME_HOLD_MS,
+  type Stack,
+} from './harness';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
@@ -76,6 +84,8 @@ export async function startDistributedStack(): Promise<DistributedStack> {
     PUBLIC_URL: `http://127.0.0.1:${ingestPort}`,
     POSTBACK_ALLOW_PRIVATE: '1',
     POSTBACK_RETRY_MAX_MS: String(RETRY_MAX_MS),
+    TELEGRAM_RECHECK_PER_MINUTE: String(RECHECK_PER_MINUTE),
+    WELCOME_HOLD_MS: String(WELCOME_HOLD_MS),
   };
   let output = '';
   // Every process's whole log also goes to a file, which CI prints when the suite fails.

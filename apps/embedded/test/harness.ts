@@ -20,6 +20,12 @@ export const ADMIN = 'e2e-admin-token';
  */
 export const RETRY_MAX_MS = 10_000;
 
+/** The membership recheck at a pace a test can wait for: a getChatMember every 100 ms per bot. */
+export const RECHECK_PER_MINUTE = 600;
+
+/** Welcomes held for an unhealthy bot or chat look again this often. */
+export const WELCOME_HOLD_MS = 200;
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
@@ -101,6 +107,8 @@ export async function startStack(opts: { mode?: TelegramMode } = {}): Promise<Em
       BOT_REFRESH_MS: '200',
       POSTBACK_ALLOW_PRIVATE: '1',
       POSTBACK_RETRY_MAX_MS: String(RETRY_MAX_MS),
+      TELEGRAM_RECHECK_PER_MINUTE: String(RECHECK_PER_MINUTE),
+      WELCOME_HOLD_MS: String(WELCOME_HOLD_MS),
       ...(mode === 'polling' ? {} : { PUBLIC_URL: `http://127.0.0.1:${port}` }),
     });
   let config = configFor(opts.mode ?? 'webhook');

@@ -14,7 +14,7 @@ import {
 type Mode = 'ok' | 'fail' | 'hang';
 
 /** A postback receiver on loopback that answers 200, 500, or never, as the test says. */
-class Receiver {
+export class Receiver {
   mode: Mode = 'ok';
   readonly requests: { method: string; url: URL; body: string; answered: number | null }[] = [];
   private server!: Server;

@@ -380,7 +380,7 @@ export function describeLifecycle(title: string, start: () => Promise<Stack>, ti
       });
       expect((await api.ok('/api/leads/list.json', { campaign: ids.globexCampaign! })).total).toBe(0);
       expect((await api.ok('/api/chats/list.json')).data).toEqual([
-        { id: ids.chat, bot: ids.bot, title: 'Acme channel', type: 'supergroup', username: '' },
+        { id: ids.chat, bot: ids.bot, title: 'Acme channel', type: 'supergroup', username: '', status: 'ok' },
       ]);
     });
 

@@ -1,5 +1,6 @@
 import { inviteLinkButtons } from '@subtrack/telegram-fake';
-import { botWithChat, createAccount, type Api, type Stack } from './harness';
+import { botWithChat, createAccount, lastInviteLink, type Api, type Stack } from './harness';
+import { Receiver } from './postbacks';
 
 /** Telegram as production has it: a round trip away, and throttled past ~30 calls a second. */
 const LATENCY_MS = 150;
@@ -108,6 +109,138 @@ export function describeWelcomes(title: string, start: () => Promise<Stack>, bur
         attempts: 1,
         last_error: '',
       });
+    }, 120_000);
+
+    it('finds a leave Telegram never sent: the lead moves to cancel and its cancel postback fires once', async () => {
+      const fake = stack.telegram.fake;
+      const clock = stack.clock!;
+      const receiver = new Receiver();
+      const base = await receiver.start();
+      try {
+        const { bot: quiet, chat } = await botWithChat(stack, api, 'quiet_bot', 'Quiet chat');
+        const campaign = (
+          await api.post('/api/campaigns/add.json', {
+            name: 'quiet',
+            bot: quiet.id,
+            chat: chat.id,
+            join_mode: 'direct',
+            unsub_window: 24,
+            postbacks: { cancel: `${base}/pb?l={lead}&s={status}` },
+          })
+        ).body.data;
+        const user = fake.createUser({ first_name: 'Silent' });
+        clock.now = fake.now();
+        fake.userStartsBot(user, quiet, `${campaign.code}-q1`);
+        await stack.settled();
+        fake.userJoins(user, chat, lastInviteLink(stack, user.id));
+        await stack.settled();
+        fake.userLeaves(user, chat, { unannounced: true });
+        // Past the settle time the recheck leaves recently changed leads alone for.
+        clock.now += 3600;
+
+        const leadOf = async () =>
+          (
+            (await api.ok('/api/leads/list.json', { campaign: campaign.id })).data as { status: number }[]
+          )[0]!;
+        const deadline = Date.now() + 60_000;
+        while ((await leadOf()).status !== 3) {
+          if (Date.now() > deadline) throw new Error('the recheck never found the leave');
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        await stack.settled();
+        const journal = await api.ok('/api/journal/list.json', { chat: chat.id });
+        expect(journal.data.map((r: { action: string }) => r.action)).toEqual(['leave', 'join']);
+        const deliveries = async () =>
+          (await api.ok('/api/postbacks/list.json', { campaign: campaign.id, state: 'delivered' })).total;
+        while ((await deliveries()) < 1) {
+          if (Date.now() > deadline) throw new Error('the cancel postback never went out');
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        // Later rounds find the lead cancelled and leave it be: one leave, one postback.
+        await new Promise((r) => setTimeout(r, 1000));
+        await stack.settled();
+        expect((await api.ok('/api/journal/list.json', { chat: chat.id })).total).toBe(2);
+        expect(receiver.delivered()).toHaveLength(1);
+        expect(receiver.requests[0]!.url.searchParams.get('s')).toBe('cancel');
+      } finally {
+        await receiver.close();
+      }
+    }, 120_000);
+
+    it('holds welcomes while the bot is out of the chat or its token is refused, and sends them once healthy', async () => {
+      const fake = stack.telegram.fake;
+      const { bot: healthy, chat } = await botWithChat(stack, api, 'health_bot', 'Health chat');
+      const campaign = (
+        await api.post('/api/campaigns/add.json', {
+          name: 'health',
+          bot: healthy.id,
+          chat: chat.id,
+          join_mode: 'direct',
+        })
+      ).body.data;
+      const healthOf = async () =>
+        ((await api.ok('/api/campaigns/list.json')).data as { id: number; health: string }[]).find(
+          (c) => c.id === campaign.id,
+        )!.health;
+      const welcomeOf = async (subscriber: number) =>
+        (
+          (await api.ok('/api/leads/list.json', { campaign: campaign.id })).data as {
+            subscriber: number;
+            welcome: { state: string; last_error: string } | null;
+          }[]
+        ).find((l) => l.subscriber === subscriber)?.welcome ?? null;
+      const until = async (what: string, check: () => Promise<boolean>) => {
+        const deadline = Date.now() + 60_000;
+        while (!(await check())) {
+          if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      };
+      expect(await healthOf()).toBe('ok');
+
+      // The bot is removed from the chat: the campaign says so, and welcomes wait.
+      fake.removeBotFromChat(healthy, chat);
+      await stack.settled();
+      expect(await healthOf()).toBe('removed');
+      const listed = async (all: boolean) =>
+        (
+          (await api.ok('/api/chats/list.json', { bot: healthy.id, ...(all ? { all: 1 } : {}) })).data as {
+            id: number;
+            status: string;
+          }[]
+        ).filter((c) => c.id === chat.id);
+      expect(await listed(false)).toEqual([]);
+      expect(await listed(true)).toMatchObject([{ status: 'removed' }]);
+      const first = fake.createUser({ first_name: 'Waits' });
+      fake.userStartsBot(first, healthy, `${campaign.code}-h1`);
+      await until('a held welcome', async () => (await welcomeOf(first.id))?.last_error !== '');
+      expect(await welcomeOf(first.id)).toMatchObject({
+        state: 'pending',
+        last_error: 'waiting: the bot is not in the chat',
+      });
+      expect(fake.apiCalls(healthy).filter((c) => c.method === 'createChatInviteLink')).toHaveLength(0);
+      fake.addBotToChat(healthy, chat, { admin: true });
+      await stack.settled();
+      expect(await welcomeOf(first.id)).toMatchObject({ state: 'delivered' });
+      expect(await healthOf()).toBe('ok');
+
+      // Telegram refuses the token: the bot is marked, welcomes wait until it is added again.
+      fake.failNext({
+        method: 'createChatInviteLink',
+        bot: healthy,
+        error_code: 401,
+        description: 'Unauthorized',
+      });
+      const second = fake.createUser({ first_name: 'Waits too' });
+      fake.userStartsBot(second, healthy, `${campaign.code}-h2`);
+      await until('the revoked token', async () => (await healthOf()) === 'token_revoked');
+      const bots = (await api.ok('/api/bots/list.json')).data as { id: number; status: string }[];
+      expect(bots.find((b) => b.id === healthy.id)).toMatchObject({ status: 'token_revoked' });
+      expect(await welcomeOf(second.id)).toMatchObject({ state: 'pending' });
+      expect((await api.post('/api/bots/add.json', { token: healthy.token })).status).toBe(200);
+      await stack.settled();
+      expect(await welcomeOf(second.id)).toMatchObject({ state: 'delivered', last_error: '' });
+      expect(welcomesOf(second.id)).toHaveLength(1);
     }, 120_000);
   });
 }

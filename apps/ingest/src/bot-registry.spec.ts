@@ -8,6 +8,7 @@ const bot = (id: number, secret: string): Bot => ({
   token: `${id}:token-${secret}`,
   secret,
   created: 0,
+  status: 'ok',
 });
 
 /** A catalog another process writes to, and a registry over it with a 1 s memory. */

@@ -6,19 +6,23 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { CONFIG, type Config } from '@subtrack/config';
+import { CLOCK, CONFIG, type Clock, type Config } from '@subtrack/config';
 import {
   CATALOG_STORE,
   EVENT_LOG,
   INGEST_STORE,
+  LEAD_STORE,
   WELCOME_STORE,
   type Bot,
   type CatalogStore,
   type EventLog,
   type IngestStore,
+  type LeadStore,
   type WelcomeStore,
 } from '@subtrack/ports';
+import { BotApiGate } from './bot-api-gate';
 import { BotRegistry } from './bot-registry';
+import { MembershipRecheck } from './membership-recheck';
 import { PollingRunner } from './polling';
 import { TelegramClients } from '@subtrack/telegram';
 import { UpdateIngestor } from './update-ingestor';
@@ -40,10 +44,12 @@ export class IngestLifecycle implements OnApplicationBootstrap, OnApplicationShu
     @Inject(TelegramClients) private readonly telegram: TelegramClients,
     @Inject(UpdateIngestor) private readonly ingestor: UpdateIngestor,
     @Inject(WelcomeSender) private readonly welcomes: WelcomeSender,
+    @Inject(MembershipRecheck) private readonly recheck: MembershipRecheck,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     this.welcomes.start();
+    this.recheck.start();
     if (this.config.TELEGRAM_MODE === 'polling') {
       this.polling = new PollingRunner(this.bots, this.telegram, this.ingestor, this.config.BOT_REFRESH_MS);
       await this.polling.start();
@@ -81,6 +87,7 @@ export class IngestLifecycle implements OnApplicationBootstrap, OnApplicationShu
   async onApplicationShutdown(): Promise<void> {
     await this.polling?.stop();
     await this.welcomes.stop();
+    await this.recheck.stop();
   }
 }
 
@@ -104,6 +111,11 @@ export class IngestLifecycle implements OnApplicationBootstrap, OnApplicationShu
       inject: [CATALOG_STORE, INGEST_STORE, EVENT_LOG],
     },
     {
+      provide: BotApiGate,
+      useFactory: (config: Config) => new BotApiGate(config.TELEGRAM_RATE_PER_BOT),
+      inject: [CONFIG],
+    },
+    {
       provide: WelcomeSender,
       useFactory: (
         welcomes: WelcomeStore,
@@ -111,12 +123,40 @@ export class IngestLifecycle implements OnApplicationBootstrap, OnApplicationShu
         store: IngestStore,
         log: EventLog,
         telegram: TelegramClients,
+        gate: BotApiGate,
+        catalog: CatalogStore,
         config: Config,
       ) =>
-        new WelcomeSender(welcomes, bots, store, log, telegram, {
-          ratePerSecond: config.TELEGRAM_RATE_PER_BOT,
+        new WelcomeSender(welcomes, bots, catalog, store, log, telegram, gate, {
+          holdMs: config.WELCOME_HOLD_MS,
         }),
-      inject: [WELCOME_STORE, BotRegistry, INGEST_STORE, EVENT_LOG, TelegramClients, CONFIG],
+      inject: [
+        WELCOME_STORE,
+        BotRegistry,
+        INGEST_STORE,
+        EVENT_LOG,
+        TelegramClients,
+        BotApiGate,
+        CATALOG_STORE,
+        CONFIG,
+      ],
+    },
+    {
+      provide: MembershipRecheck,
+      useFactory: (
+        leads: LeadStore,
+        catalog: CatalogStore,
+        log: EventLog,
+        telegram: TelegramClients,
+        gate: BotApiGate,
+        config: Config,
+        clock: Clock,
+      ) =>
+        new MembershipRecheck(leads, catalog, log, telegram, gate, {
+          perMinute: config.TELEGRAM_RECHECK_PER_MINUTE,
+          clock,
+        }),
+      inject: [LEAD_STORE, CATALOG_STORE, EVENT_LOG, TelegramClients, BotApiGate, CONFIG, CLOCK],
     },
     IngestLifecycle,
   ],

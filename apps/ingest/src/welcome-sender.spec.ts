@@ -1,10 +1,11 @@
 import { openEmbedded, type EmbeddedAdapters } from '@subtrack/sqlite';
 import { TelegramClients } from '@subtrack/telegram';
 import { startFakeTelegram, type RunningFakeTelegram } from '@subtrack/telegram-fake';
-import { bot as botRecord, newWelcome, unitOfWork } from '@subtrack/testing';
+import { botChat, bot as botRecord, newWelcome, unitOfWork } from '@subtrack/testing';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { BotApiGate } from './bot-api-gate';
 import { WelcomeSender } from './welcome-sender';
 
 describe('WelcomeSender', () => {
@@ -30,6 +31,10 @@ describe('WelcomeSender', () => {
     await adapters.catalog.saveBot(bot);
     const chat = fake.createChat({ title: 'Unit', type: 'supergroup' });
     fake.addBotToChat(created, chat, { admin: true });
+    // What the projection learns from the bot's my_chat_member update.
+    await adapters.catalog.applyChat(
+      botChat({ bot: bot.id, id: chat.id, account: bot.account, admin: true }),
+    );
     const user = fake.createUser({ first_name: 'U' });
     fake.userStartsBot(user, created);
     const welcome = newWelcome({ bot: bot.id, chat: chat.id, subscriber: user.id, account: bot.account });
@@ -37,10 +42,12 @@ describe('WelcomeSender', () => {
     const sender = new WelcomeSender(
       adapters.welcomes,
       { get: (id) => adapters.catalog.getBot(id) },
+      adapters.catalog,
       adapters.ingest,
       adapters.eventLog,
       new TelegramClients(telegram.url),
-      { ratePerSecond: 30, now: () => clock },
+      new BotApiGate(30, () => clock),
+      { now: () => clock },
     );
     return { fake, bot, chat, user, welcome, sender };
   };

@@ -1,20 +1,26 @@
 import { Logger } from '@nestjs/common';
 import { EVENT_VERSION, Topics, type InviteLinkCreated } from '@subtrack/contracts';
 import {
-  SendPacer,
+  RETRY_FOR_MS,
   judgeBotApiFailure,
   nextRetryAt,
   type BotApiFailure,
   type BotApiVerdict,
 } from '@subtrack/domain';
-import type { EventLog, IngestStore, Welcome, WelcomeOutcome, WelcomeStore } from '@subtrack/ports';
+import type {
+  CatalogStore,
+  EventLog,
+  IngestStore,
+  Welcome,
+  WelcomeOutcome,
+  WelcomeStore,
+} from '@subtrack/ports';
 import type { TelegramClients } from '@subtrack/telegram';
 import { Markup } from 'telegraf';
+import { failureOf, type BotApiGate } from './bot-api-gate';
 import type { BotRegistry } from './bot-registry';
 
 export interface WelcomeSenderOptions {
-  /** Bot API calls per second per bot and method (TELEGRAM_RATE_PER_BOT); Telegram allows ~30. */
-  ratePerSecond: number;
   /** Welcomes in flight at once: enough to keep the rate while each call takes a round trip. */
   concurrency?: number;
   /**
@@ -25,6 +31,8 @@ export interface WelcomeSenderOptions {
   pollMs?: number;
   /** Longest wait between two attempts after a transient failure. */
   maxRetryDelayMs?: number;
+  /** How often a welcome held for an unhealthy bot or chat looks again (WELCOME_HOLD_MS). */
+  holdMs?: number;
   now?: () => number;
 }
 
@@ -37,7 +45,6 @@ export interface WelcomeSenderOptions {
  */
 export class WelcomeSender {
   private readonly logger = new Logger('welcomes');
-  private readonly pacer: SendPacer;
   private readonly o: Required<WelcomeSenderOptions>;
   private running = false;
   private loop: Promise<void> | null = null;
@@ -49,20 +56,22 @@ export class WelcomeSender {
   constructor(
     private readonly welcomes: WelcomeStore,
     private readonly bots: Pick<BotRegistry, 'get'>,
+    private readonly catalog: Pick<CatalogStore, 'getChat' | 'setBotStatus'>,
     private readonly ingest: Pick<IngestStore, 'inviteLink' | 'saveInviteLink'>,
     private readonly log: Pick<EventLog, 'append'>,
     private readonly telegram: TelegramClients,
-    options: WelcomeSenderOptions,
+    private readonly gate: BotApiGate,
+    options: WelcomeSenderOptions = {},
   ) {
     this.o = {
       concurrency: 64,
       leaseMs: 30_000,
       pollMs: 200,
       maxRetryDelayMs: 60_000,
+      holdMs: 60_000,
       now: Date.now,
       ...options,
     };
-    this.pacer = new SendPacer(this.o.ratePerSecond);
   }
 
   start(): void {
@@ -90,7 +99,7 @@ export class WelcomeSender {
       }
       for (const w of claimed) this.spawn(w);
       if (claimed.length === 0 || claimed.length === free) {
-        this.pacer.prune(this.o.now());
+        this.gate.prune();
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, this.o.pollMs);
           this.wake = () => {
@@ -124,13 +133,18 @@ export class WelcomeSender {
       await this.welcomes.record(w.id, { state: 'failed', nextAt: 0, error: 'bot removed', failed: true });
       return;
     }
+    // An unhealthy bot or chat holds its welcomes (no calls that must fail) until it is healthy again.
+    if (bot.status === 'token_revoked') return this.hold(w, REVOKED);
+    const chat = await this.catalog.getChat(w.bot, w.chat);
+    if (!chat?.active) return this.hold(w, 'waiting: the bot is not in the chat');
+    if (!chat.admin) return this.hold(w, 'waiting: the bot is not an administrator of the chat');
     const api = this.telegram.for(bot.token);
 
     let link = w.inviteLink || ((await this.ingest.inviteLink(w.campaign, w.subscriber)) ?? '');
     let linkError = '';
     if (link === '') {
       try {
-        const later = await this.slot(deadline, w.bot, 'createChatInviteLink');
+        const later = await this.gate.slot(deadline, w.bot, 'createChatInviteLink');
         if (later) return this.handBack(w, later);
         const created = await api.createChatInviteLink(w.chat, {
           name: `lead ${w.lead}`.slice(0, 32),
@@ -140,6 +154,7 @@ export class WelcomeSender {
         link = created.invite_link;
       } catch (err) {
         const failure = failureOf(err);
+        if (failure.code === 401) return this.revoked(w);
         const verdict = judgeBotApiFailure(failure);
         if (verdict.kind !== 'permanent') return this.later(w, 'createChatInviteLink', failure, verdict);
         // Without a link the subscriber still gets the message; joins fall back to the subscriber.
@@ -150,7 +165,7 @@ export class WelcomeSender {
     if (link !== '' && w.inviteLink === '') await this.log.append(Topics.telegram, [linkEvent(w, link)]);
 
     try {
-      const later = await this.slot(deadline, w.bot, 'sendMessage', w.subscriber);
+      const later = await this.gate.slot(deadline, w.bot, 'sendMessage', w.subscriber);
       if (later) return this.handBack(w, later, link);
       await api.sendMessage(
         w.subscriber,
@@ -159,6 +174,7 @@ export class WelcomeSender {
       );
     } catch (err) {
       const failure = failureOf(err);
+      if (failure.code === 401) return this.revoked(w, link);
       const verdict = judgeBotApiFailure(failure);
       if (verdict.kind !== 'permanent') return this.later(w, 'sendMessage', failure, verdict, link);
       this.logger.warn(`welcome ${w.id} to ${w.subscriber} failed for good: ${failure.description}`);
@@ -179,21 +195,23 @@ export class WelcomeSender {
     });
   }
 
-  /**
-   * Waits for the pacer's slot for this call, then until the call may really go: 0 when it may.
-   * When that would be after `deadline` it does not wait, and answers when the call could go.
-   */
-  private async slot(deadline: number, bot: number, method: string, chat?: number): Promise<number> {
+  /** Telegram refused the token: the bot is marked, and its welcomes wait for it to be added again. */
+  private async revoked(w: Welcome, inviteLink = ''): Promise<void> {
+    await this.catalog.setBotStatus(w.bot, 'token_revoked');
+    this.logger.warn(
+      `bot ${w.bot}: Telegram refused its token (401); its welcomes wait until it is added again`,
+    );
+    return this.hold(w, REVOKED, inviteLink);
+  }
+
+  /** Holds a welcome for a while without counting a failure, up to the 24 h every welcome gets. */
+  private hold(w: Welcome, reason: string, inviteLink = ''): Promise<void> {
     const now = this.o.now();
-    const at = this.pacer.reserve(now, bot, method, chat);
-    if (at > deadline) return at;
-    if (at > now) await sleep(at - now);
-    for (let wait = this.pacer.clear(this.o.now(), bot, method); wait > 0;) {
-      if (this.o.now() + wait > deadline) return this.o.now() + wait;
-      await sleep(wait);
-      wait = this.pacer.clear(this.o.now(), bot, method);
-    }
-    return 0;
+    const outcome: WelcomeOutcome =
+      now - w.created * 1000 >= RETRY_FOR_MS
+        ? { state: 'failed', nextAt: 0, error: `${reason} (gave up)`, failed: true }
+        : { state: 'pending', nextAt: now + this.o.holdMs, error: reason, failed: false };
+    return this.welcomes.record(w.id, inviteLink ? { ...outcome, inviteLink } : outcome);
   }
 
   /** Gives a welcome back, due when its call could go, keeping a link made on the way. */
@@ -213,7 +231,7 @@ export class WelcomeSender {
     const now = this.o.now();
     let outcome: WelcomeOutcome;
     if (verdict.kind === 'flood') {
-      this.pacer.pause(w.bot, now + verdict.waitMs);
+      this.gate.pause(w.bot, now + verdict.waitMs);
       outcome = {
         state: 'pending',
         nextAt: now + verdict.waitMs,
@@ -236,7 +254,7 @@ export class WelcomeSender {
   }
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const REVOKED = 'waiting: Telegram refused the bot token (401); add the bot again';
 
 function linkEvent(w: Welcome, inviteLink: string): InviteLinkCreated {
   return {
@@ -250,23 +268,4 @@ function linkEvent(w: Welcome, inviteLink: string): InviteLinkCreated {
     type: 'InviteLinkCreated',
     data: { campaign: w.campaign, chat: w.chat, subscriber: w.subscriber, inviteLink },
   };
-}
-
-/** A telegraf error (a Bot API answer) or a network error, as the domain judges failures. */
-function failureOf(err: unknown): BotApiFailure {
-  const e = err as {
-    response?: { error_code?: number; description?: string; parameters?: { retry_after?: number } };
-    message?: string;
-    code?: string;
-  };
-  if (e.response && typeof e.response.error_code === 'number') {
-    return {
-      code: e.response.error_code,
-      description: e.response.description ?? `error ${e.response.error_code}`,
-      ...(e.response.parameters?.retry_after !== undefined
-        ? { retryAfter: e.response.parameters.retry_after }
-        : {}),
-    };
-  }
-  return { code: null, description: e.code ?? e.message ?? String(err) };
 }

@@ -66,6 +66,13 @@ const schema = z.object({
    * messages a second per bot); messages to one chat go at most one a second.
    */
   TELEGRAM_RATE_PER_BOT: z.coerce.number().positive().max(1000).default(30),
+  /**
+   * getChatMember calls per bot per minute the membership recheck makes (0: off), to find leaves
+   * Telegram sent no update for.
+   */
+  /** How often a welcome held for an unhealthy bot or chat (token revoked, no admin rights) looks again (ms). */
+  WELCOME_HOLD_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+  TELEGRAM_RECHECK_PER_MINUTE: z.coerce.number().int().min(0).max(6000).default(20),
   /** How often services look for bots registered by another process (ms). */
   BOT_REFRESH_MS: z.coerce.number().int().min(100).default(2000),
 });

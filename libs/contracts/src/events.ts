@@ -78,8 +78,15 @@ export type JoinRequestApproved = Event<
   'JoinRequestApproved',
   { chat: number; subscriber: Subscriber; inviteLink: string }
 >;
-export type MemberLeft = Event<'MemberLeft', { chat: number; subscriber: Subscriber }>;
-export type MemberBanned = Event<'MemberBanned', { chat: number; subscriber: Subscriber; by: number }>;
+/**
+ * `foundBy: 'recheck'` marks a leave or ban Telegram never sent an update for, found by asking it
+ * (getChatMember); it is applied exactly like one that came as an update.
+ */
+export type MemberLeft = Event<'MemberLeft', { chat: number; subscriber: Subscriber; foundBy?: 'recheck' }>;
+export type MemberBanned = Event<
+  'MemberBanned',
+  { chat: number; subscriber: Subscriber; by: number; foundBy?: 'recheck' }
+>;
 /**
  * The personal invite link of a lead was made after its `SubscriberStarted` was logged (the welcome
  * outbox makes it). Same key, bot and update as that start, so it follows it in the log and a join

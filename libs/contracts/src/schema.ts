@@ -18,6 +18,7 @@ const meta = {
   source: z.object({ partition: int, order: int }).optional(),
 };
 const membership = { chat: int, subscriber };
+const foundBy = z.literal('recheck').optional();
 
 export const domainEventSchema = z.discriminatedUnion('type', [
   z.object({
@@ -45,8 +46,12 @@ export const domainEventSchema = z.discriminatedUnion('type', [
     type: z.literal('JoinRequestApproved'),
     data: z.object({ ...membership, inviteLink: z.string() }),
   }),
-  z.object({ ...meta, type: z.literal('MemberLeft'), data: z.object(membership) }),
-  z.object({ ...meta, type: z.literal('MemberBanned'), data: z.object({ ...membership, by: int }) }),
+  z.object({ ...meta, type: z.literal('MemberLeft'), data: z.object({ ...membership, foundBy }) }),
+  z.object({
+    ...meta,
+    type: z.literal('MemberBanned'),
+    data: z.object({ ...membership, by: int, foundBy }),
+  }),
   z.object({
     ...meta,
     type: z.literal('BotAddedToChat'),

@@ -1,4 +1,4 @@
-import type { Account, Bot, BotChat, Campaign, CatalogStore, NewCampaign } from '@subtrack/ports';
+import type { Account, Bot, BotChat, Campaign, CatalogStore, NewCampaign, BotStatus } from '@subtrack/ports';
 import type { AccountDoc, BotDoc, CampaignDoc, ChatDoc, Models } from './models';
 import { isDuplicateKey, nextId } from './writes';
 
@@ -17,6 +17,7 @@ const toBot = (d: BotDoc): Bot => ({
   token: d.token,
   secret: d.secret,
   created: d.created,
+  status: d.status ?? 'ok',
 });
 const toChat = (d: ChatDoc): BotChat => ({
   bot: d.bot,
@@ -89,12 +90,22 @@ export class MongoCatalogStore implements CatalogStore {
       .updateOne(
         { _id: bot.id },
         {
-          $set: { account: bot.account, username: bot.username, token: bot.token, secret: bot.secret },
+          $set: {
+            account: bot.account,
+            username: bot.username,
+            token: bot.token,
+            secret: bot.secret,
+            status: bot.status,
+          },
           $setOnInsert: { created: bot.created },
         },
         { upsert: true },
       )
       .exec();
+  }
+
+  async setBotStatus(id: number, status: BotStatus): Promise<void> {
+    await this.m.bots.updateOne({ _id: id }, { $set: { status } }).exec();
   }
 
   async getBot(id: number): Promise<Bot | null> {

@@ -89,7 +89,9 @@ if (!base) {
         '_id_',
         'account_1_startTime_-1__id_-1',
         'account_1_status_1_startTime_-1__id_-1',
+        'bot_1_status_1_checked_1__id_1',
         'campaign_1_startTime_-1__id_-1',
+        'campaign_1_status_1_joinTime_1',
         'campaign_1_status_1_startTime_-1__id_-1',
         'subscriber_1',
       ]);

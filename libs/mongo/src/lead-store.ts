@@ -1,4 +1,4 @@
-import type { JournalAction, LeadStatus } from '@subtrack/contracts';
+import { LeadStatus, type JournalAction } from '@subtrack/contracts';
 import {
   counterFor,
   emptyLeadCounters,
@@ -16,6 +16,7 @@ import type {
   LeadUnitOfWork,
   OrganicScope,
   PageOf,
+  RecheckQuery,
   StoredLead,
 } from '@subtrack/ports';
 import type { FilterQuery } from 'mongoose';
@@ -131,6 +132,45 @@ export class MongoLeadStore implements LeadStore {
     );
   }
 
+  async recheckCandidates(q: RecheckQuery): Promise<StoredLead[]> {
+    const out = new Map<number, StoredLead>();
+    const approve = LeadStatus.approve;
+    for (const w of q.windows) {
+      if (out.size >= q.limit) break;
+      const docs = await this.m.leads
+        .find({
+          campaign: w.campaign,
+          status: approve,
+          joinTime: { $gte: w.joinedSince },
+          bot: q.bot,
+          updated: { $lte: q.changedBefore },
+        })
+        .sort({ checked: 1, _id: 1 })
+        .limit(q.limit)
+        .lean<LeadDoc[]>()
+        .exec();
+      for (const d of docs) out.set(d._id, toLead(d));
+    }
+    if (out.size < q.limit) {
+      const docs = await this.m.leads
+        .find({ bot: q.bot, status: approve, updated: { $lte: q.changedBefore } })
+        .sort({ checked: 1, _id: 1 })
+        .limit(q.limit)
+        .lean<LeadDoc[]>()
+        .exec();
+      for (const d of docs) out.set(d._id, toLead(d));
+    }
+    return [...out.values()].slice(0, q.limit);
+  }
+
+  async markChecked(leads: readonly number[], at: number): Promise<void> {
+    if (leads.length === 0) return;
+    await this.m.leads.bulkWrite(
+      leads.map((_id) => ({ updateOne: { filter: { _id }, update: { $set: { checked: at } } } })),
+      { ordered: false },
+    );
+  }
+
   /** Postbacks and welcomes are kept: a rebuild must neither send one again nor forget one. */
   async reset(): Promise<void> {
     await Promise.all([
@@ -157,7 +197,10 @@ export class MongoLeadStore implements LeadStore {
    * leads after it would be silently skipped.
    */
   private async upsertLeads(docs: LeadDoc[]): Promise<void> {
-    const existing = await insertNew(this.m.leads, docs);
+    const existing = await insertNew(
+      this.m.leads,
+      docs.map((d) => ({ ...d, checked: 0 })),
+    );
     if (existing.length === 0) return;
     await this.m.leads.bulkWrite(
       existing.map((i) => {

@@ -1,5 +1,6 @@
 import type { JournalAction, LeadStatus } from '@subtrack/contracts';
 import type {
+  BotStatus,
   DeliveryState,
   JoinMode,
   PostbackAttempt,
@@ -33,6 +34,8 @@ export interface BotDoc {
   token: string;
   secret: string;
   created: number;
+  /** Missing on documents written before bot health existed: ok. */
+  status?: BotStatus;
 }
 /** `_id` is `<bot>:<chat>`: a scalar key keeps the seq-guarded upsert a plain `_id` lookup. */
 export interface ChatDoc {
@@ -93,6 +96,8 @@ export interface LeadDoc {
   updated: number;
   reached: number;
   seq: number;
+  /** When the membership recheck last asked Telegram about it (Unix seconds); set on insert only. */
+  checked?: number;
 }
 export interface JournalDoc {
   _id: number;
@@ -195,7 +200,15 @@ const accounts = new Schema<AccountDoc>(
 );
 
 const bots = new Schema<BotDoc>(
-  { _id: Number, account: Number, username: String, token: String, secret: String, created: Number },
+  {
+    _id: Number,
+    account: Number,
+    username: String,
+    token: String,
+    secret: String,
+    created: Number,
+    status: String,
+  },
   plain,
 );
 bots.index({ account: 1 });
@@ -274,10 +287,13 @@ const leads = new Schema<LeadDoc>(
     updated: Number,
     reached: Number,
     seq: Number,
+    checked: Number,
   },
   plain,
 );
 leads.index({ subscriber: 1 });
+leads.index({ bot: 1, status: 1, checked: 1, _id: 1 });
+leads.index({ campaign: 1, status: 1, joinTime: 1 });
 leads.index({ account: 1, startTime: -1, _id: -1 });
 leads.index({ campaign: 1, startTime: -1, _id: -1 });
 leads.index({ account: 1, status: 1, startTime: -1, _id: -1 });

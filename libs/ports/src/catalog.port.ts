@@ -20,7 +20,11 @@ export interface Bot {
   /** Secret Telegram echoes in X-Telegram-Bot-Api-Secret-Token on every webhook call. */
   secret: string;
   created: number;
+  /** `token_revoked` once Telegram answered 401 to it; adding the bot again resets it. */
+  status: BotStatus;
 }
+
+export type BotStatus = 'ok' | 'token_revoked';
 
 export interface BotChat {
   bot: number;
@@ -69,6 +73,7 @@ export interface CatalogStore {
   updateAccount(account: Account): Promise<void>;
 
   saveBot(bot: Bot): Promise<void>;
+  setBotStatus(id: number, status: BotStatus): Promise<void>;
   getBot(id: number): Promise<Bot | null>;
   /** Every bot, or one account's. */
   listBots(account?: number): Promise<Bot[]>;

@@ -88,6 +88,16 @@ export interface OrganicScope {
   to: number;
 }
 
+/** Which approved leads of a bot the membership recheck looks at next. */
+export interface RecheckQuery {
+  bot: number;
+  /** Campaigns with an unsubscribe window, and since when (Unix seconds) a join is still inside it. */
+  windows: { campaign: number; joinedSince: number }[];
+  /** Leads changed after this (Unix seconds) are left alone: their updates may still be on the way. */
+  changedBefore: number;
+  limit: number;
+}
+
 export interface PageOf<T> {
   rows: T[];
   total: number;
@@ -109,6 +119,14 @@ export interface LeadStore {
   /** Streams every lead matching the query's filters, newest first, ignoring paging. */
   streamLeads(query: Omit<LeadQuery, 'limit' | 'offset'>): AsyncIterable<StoredLead>;
   listJournal(query: JournalQuery): Promise<PageOf<JournalEntry>>;
+
+  /**
+   * Approved leads of a bot to ask Telegram about, least recently checked first: those inside
+   * their campaign's unsubscribe window before the rest.
+   */
+  recheckCandidates(query: RecheckQuery): Promise<StoredLead[]>;
+  /** Remembers when these leads were last checked (Unix seconds). */
+  markChecked(leads: readonly number[], at: number): Promise<void>;
 
   /** Drops leads, transitions, the journal and the applied ids (before a rebuild from the log); keeps postbacks and welcomes. */
   reset(): Promise<void>;

@@ -1,4 +1,4 @@
-import type { Account, Bot, BotChat, Campaign, CatalogStore, NewCampaign } from '@subtrack/ports';
+import type { Account, Bot, BotChat, Campaign, CatalogStore, NewCampaign, BotStatus } from '@subtrack/ports';
 import type { Db } from './database';
 
 interface AccountRow {
@@ -102,10 +102,15 @@ export class SqliteCatalogStore implements CatalogStore {
   async saveBot(bot: Bot): Promise<void> {
     this.db
       .prepare(
-        `INSERT INTO bots (id, account, username, token, secret, created) VALUES (@id, @account, @username, @token, @secret, @created)
-         ON CONFLICT (id) DO UPDATE SET account = excluded.account, username = excluded.username, token = excluded.token, secret = excluded.secret`,
+        `INSERT INTO bots (id, account, username, token, secret, created, status) VALUES (@id, @account, @username, @token, @secret, @created, @status)
+         ON CONFLICT (id) DO UPDATE SET account = excluded.account, username = excluded.username, token = excluded.token,
+           secret = excluded.secret, status = excluded.status`,
       )
       .run(bot);
+  }
+
+  async setBotStatus(id: number, status: BotStatus): Promise<void> {
+    this.db.prepare('UPDATE bots SET status = ? WHERE id = ?').run(status, id);
   }
 
   async getBot(id: number): Promise<Bot | null> {

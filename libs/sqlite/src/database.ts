@@ -31,7 +31,7 @@ CREATE TABLE IF NOT EXISTS accounts (
 );
 CREATE TABLE IF NOT EXISTS bots (
   id INTEGER PRIMARY KEY, account INTEGER NOT NULL, username TEXT NOT NULL, token TEXT NOT NULL,
-  secret TEXT NOT NULL, created INTEGER NOT NULL
+  secret TEXT NOT NULL, created INTEGER NOT NULL, status TEXT NOT NULL DEFAULT 'ok'
 );
 CREATE INDEX IF NOT EXISTS bots_account ON bots(account);
 CREATE TABLE IF NOT EXISTS chats (
@@ -60,7 +60,8 @@ CREATE TABLE IF NOT EXISTS leads (
   id INTEGER PRIMARY KEY, account INTEGER NOT NULL, campaign INTEGER NOT NULL, chat INTEGER NOT NULL,
   bot INTEGER NOT NULL, subscriber INTEGER NOT NULL, username TEXT NOT NULL, click TEXT NOT NULL,
   invite_link TEXT NOT NULL, status INTEGER NOT NULL, start_time INTEGER NOT NULL, join_time INTEGER NOT NULL,
-  updated INTEGER NOT NULL, reached INTEGER NOT NULL, seq INTEGER NOT NULL
+  updated INTEGER NOT NULL, reached INTEGER NOT NULL, seq INTEGER NOT NULL,
+  checked INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS leads_subscriber ON leads(subscriber);
 CREATE INDEX IF NOT EXISTS leads_account_start ON leads(account, start_time DESC, id DESC);
@@ -130,5 +131,18 @@ export function openDatabase(dataDir: string, options: { synchronous?: 'NORMAL' 
   db.pragma('cache_size = -32000');
   db.pragma('temp_store = MEMORY');
   db.exec(SCHEMA);
+  // Files made before these columns existed get them in place.
+  addColumn(db, 'leads', 'checked', 'INTEGER NOT NULL DEFAULT 0');
+  addColumn(db, 'bots', 'status', "TEXT NOT NULL DEFAULT 'ok'");
+  db.exec(`
+CREATE INDEX IF NOT EXISTS leads_recheck ON leads(bot, status, checked);
+CREATE INDEX IF NOT EXISTS leads_campaign_status_join ON leads(campaign, status, join_time);
+`);
   return db;
+}
+
+function addColumn(db: Db, table: string, column: string, declaration: string): void {
+  const columns = db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
+  if (!columns.some((c) => c.name === column))
+    db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${declaration}`);
 }

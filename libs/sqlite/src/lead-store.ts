@@ -1,4 +1,4 @@
-import type { JournalAction, LeadStatus } from '@subtrack/contracts';
+import { LeadStatus, type JournalAction } from '@subtrack/contracts';
 import {
   counterFor,
   emptyLeadCounters,
@@ -16,6 +16,7 @@ import type {
   LeadUnitOfWork,
   OrganicScope,
   PageOf,
+  RecheckQuery,
   StoredLead,
 } from '@subtrack/ports';
 import type { Db } from './database';
@@ -116,6 +117,30 @@ export class SqliteLeadStore implements LeadStore {
 
   async commit(work: LeadUnitOfWork): Promise<void> {
     this.commitTx(work);
+  }
+
+  async recheckCandidates(q: RecheckQuery): Promise<StoredLead[]> {
+    const out = new Map<number, StoredLead>();
+    const inWindow = this.statements.get(
+      `SELECT * FROM leads WHERE campaign = ? AND status = ${LeadStatus.approve} AND join_time >= ? AND bot = ?
+       AND updated <= ? ORDER BY checked, id LIMIT ?`,
+    );
+    for (const w of q.windows) {
+      if (out.size >= q.limit) break;
+      for (const row of inWindow.all(w.campaign, w.joinedSince, q.bot, q.changedBefore, q.limit) as LeadRow[])
+        out.set(row.id, toLead(row));
+    }
+    const rest = this.statements.get(
+      `SELECT * FROM leads WHERE bot = ? AND status = ${LeadStatus.approve} AND updated <= ? ORDER BY checked, id LIMIT ?`,
+    );
+    if (out.size < q.limit)
+      for (const row of rest.all(q.bot, q.changedBefore, q.limit) as LeadRow[]) out.set(row.id, toLead(row));
+    return [...out.values()].slice(0, q.limit);
+  }
+
+  async markChecked(leads: readonly number[], at: number): Promise<void> {
+    const mark = this.statements.get('UPDATE leads SET checked = ? WHERE id = ?');
+    for (const id of leads) mark.run(at, id);
   }
 
   async reset(): Promise<void> {

@@ -159,8 +159,8 @@ export class FakeTelegramClient implements FakeControl {
   userJoins(user: Ref, chat: Ref, inviteLink?: LinkRef): Promise<Emitted[]> {
     return this.post('userJoins', { user_id: id(user), chat_id: id(chat), invite_link: link(inviteLink) });
   }
-  userLeaves(user: Ref, chat: Ref): Promise<Emitted[]> {
-    return this.post('userLeaves', { user_id: id(user), chat_id: id(chat) });
+  userLeaves(user: Ref, chat: Ref, opts: { unannounced?: boolean } = {}): Promise<Emitted[]> {
+    return this.post('userLeaves', { user_id: id(user), chat_id: id(chat), ...opts });
   }
   adminBans(chat: Ref, user: Ref, by?: Ref, opts: { untilDate?: number } = {}): Promise<Emitted[]> {
     return this.post('adminBans', {

@@ -50,7 +50,8 @@ export interface FakeControl {
   adminApprovesJoin(chat: Ref, user: Ref, by?: Ref): MaybePromise<Emitted[]>;
   adminDeclinesJoin(chat: Ref, user: Ref, by?: Ref): MaybePromise<Emitted[]>;
   userJoins(user: Ref, chat: Ref, inviteLink?: LinkRef): MaybePromise<Emitted[]>;
-  userLeaves(user: Ref, chat: Ref): MaybePromise<Emitted[]>;
+  /** `unannounced`: the leave happens, but no update is sent (Telegram drops some in large chats). */
+  userLeaves(user: Ref, chat: Ref, opts?: { unannounced?: boolean }): MaybePromise<Emitted[]>;
   adminBans(chat: Ref, user: Ref, by?: Ref, opts?: { untilDate?: number }): MaybePromise<Emitted[]>;
   adminKicks(chat: Ref, user: Ref, by?: Ref): MaybePromise<Emitted[]>;
   adminUnbans(chat: Ref, user: Ref, by?: Ref): MaybePromise<Emitted[]>;

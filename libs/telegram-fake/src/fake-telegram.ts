@@ -521,12 +521,16 @@ export class FakeTelegram implements FakeControl {
     return this.changeMember(chatRecord, from.id, next, link ? { from, link } : { from });
   }
 
-  userLeaves(user: Ref, chat: Ref): Emitted[] {
+  userLeaves(user: Ref, chat: Ref, opts: { unannounced?: boolean } = {}): Emitted[] {
     const from = this.user(user);
     const chatRecord = this.chat(chat);
     const status = this.member(chatRecord, from.id).status;
     if (status === 'creator') throw new ScenarioError('the owner cannot leave in this fake');
     if (!isMemberStatus(status)) throw new ScenarioError(`user is not a member (${status})`);
+    if (opts.unannounced) {
+      chatRecord.members.set(from.id, { status: 'left', untilDate: 0 });
+      return [];
+    }
     return this.changeMember(chatRecord, from.id, { status: 'left', untilDate: 0 }, { from });
   }
 

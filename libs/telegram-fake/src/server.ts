@@ -288,7 +288,8 @@ const ACTIONS: Record<string, Action> = {
   adminApprovesJoin: (f, b) => f.adminApprovesJoin(b.ref('chat_id'), b.ref('user_id'), b.optRef('by_id')),
   adminDeclinesJoin: (f, b) => f.adminDeclinesJoin(b.ref('chat_id'), b.ref('user_id'), b.optRef('by_id')),
   userJoins: (f, b) => f.userJoins(b.ref('user_id'), b.ref('chat_id'), b.optStr('invite_link')),
-  userLeaves: (f, b) => f.userLeaves(b.ref('user_id'), b.ref('chat_id')),
+  userLeaves: (f, b) =>
+    f.userLeaves(b.ref('user_id'), b.ref('chat_id'), { unannounced: b.optBool('unannounced') ?? false }),
   adminBans: (f, b) => {
     const until = b.optNum('until_date');
     return f.adminBans(

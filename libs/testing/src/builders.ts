@@ -199,6 +199,7 @@ export const bot = (o: Partial<Bot> = {}): Bot => ({
   token: `${o.id ?? sample.bot}:AAH-fake-token-${uniqueInt()}`,
   secret: `secret-${uniqueInt()}`,
   created: sample.time,
+  status: 'ok',
   ...o,
 });
 

@@ -68,6 +68,16 @@ export function catalogStoreContract(name: string, factory: () => Promise<StoreF
         expect(await store().getBot(original.id)).toEqual(renamed);
         expect(await store().listBots()).toEqual([renamed]);
       });
+
+      it('remembers a revoked token until the bot is saved again', async () => {
+        const b = bot();
+        await store().saveBot(b);
+        await store().setBotStatus(b.id, 'token_revoked');
+        expect(await store().getBot(b.id)).toEqual({ ...b, status: 'token_revoked' });
+        expect(await store().listBots()).toEqual([{ ...b, status: 'token_revoked' }]);
+        await store().saveBot({ ...b, token: `${b.id}:AAH-new` });
+        expect(await store().getBot(b.id)).toEqual({ ...b, token: `${b.id}:AAH-new`, status: 'ok' });
+      });
     });
 
     describe('chats', () => {

@@ -280,5 +280,41 @@ export function leadStoreContract(name: string, factory: () => Promise<StoreFixt
       await store().commit(unit);
       expect(await snapshot()).toEqual(once);
     });
+
+    it('picks approved leads to recheck: inside their window first, least recently checked, none just changed', async () => {
+      const approved = (id: number, o: Partial<StoredLead> = {}) =>
+        storedLead({ id, status: approve, joinTime: T, updated: T, subscriber: 900 + id, ...o });
+      await commit({
+        leads: [
+          approved(1),
+          approved(2, { campaign: 77, joinTime: T + 500 }),
+          approved(3, { campaign: 77, joinTime: T - 5000 }), // joined before the window
+          approved(4, { updated: T + 900 }), // changed too recently
+          approved(5, { bot: sample.bot + 1 }),
+          storedLead({ id: 6, status: cancel, joinTime: T, updated: T }),
+          approved(7),
+        ],
+      });
+      const query = {
+        bot: sample.bot,
+        windows: [{ campaign: 77, joinedSince: T }],
+        changedBefore: T + 600,
+        limit: 10,
+      };
+      const ids = async (limit = 10) =>
+        (await store().recheckCandidates({ ...query, limit })).map((l) => l.id);
+      expect(await ids()).toEqual([2, 1, 3, 7]);
+      expect(await ids(1)).toEqual([2]);
+
+      await store().markChecked([2, 1], T + 100);
+      expect(await ids()).toEqual([2, 3, 7, 1]);
+      // When a lead was checked survives the lead changing.
+      await store().markChecked([3, 7], T + 200);
+      await commit({
+        leads: [approved(3, { campaign: 77, joinTime: T - 5000, username: 'renamed', seq: 30 })],
+      });
+      expect(await ids()).toEqual([2, 1, 3, 7]);
+      expect(await store().recheckCandidates({ ...query, bot: sample.bot + 1 })).toMatchObject([{ id: 5 }]);
+    });
   });
 }

@@ -116,6 +116,7 @@ async function createCatalog(stores: EmbeddedAdapters, created: number) {
     token: `${BOT}:AAbench`,
     secret: 'bench-webhook-secret',
     created,
+    status: 'ok',
   });
   const campaigns: Campaign[] = [];
   for (const [c, chat] of CHATS.entries()) {

@@ -271,6 +271,7 @@ export async function ingestDirect(opts: IngestOptions): Promise<IngestRun> {
       token: bot.token,
       secret: randomBytes(24).toString('hex'),
       created: now,
+      status: 'ok',
     });
     const campaigns: BenchCampaign[] = [];
     for (const [i, joinMode] of CAMPAIGN_MODES.entries()) {
