@@ -1,7 +1,7 @@
 import { openEmbedded, type EmbeddedAdapters } from '@subtrack/sqlite';
 import { TelegramClients } from '@subtrack/telegram';
 import { startFakeTelegram, type RunningFakeTelegram } from '@subtrack/telegram-fake';
-import { bot as botRecord, newCampaign, storedLead, unitOfWork } from '@subtrack/testing';
+import { botChat, bot as botRecord, newCampaign, storedLead, unitOfWork } from '@subtrack/testing';
 import { LeadStatus, type DomainEvent } from '@subtrack/contracts';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -40,6 +40,9 @@ describe('MembershipRecheck', () => {
     const owner = fake.createUser({ first_name: 'Owner' });
     const chat = fake.createChat({ title: 'Big', type: 'supergroup', creator: owner });
     fake.addBotToChat(created, chat, { admin: true });
+    await adapters.catalog.applyChat(
+      botChat({ bot: bot.id, id: chat.id, account: bot.account, admin: true }),
+    );
     const campaign = await adapters.catalog.createCampaign(
       newCampaign({ account: bot.account, bot: bot.id, chat: chat.id, unsubWindow: 0 }),
     );

@@ -34,7 +34,7 @@ export class MembershipRecheck {
 
   constructor(
     private readonly leads: Pick<LeadStore, 'recheckCandidates' | 'markChecked'>,
-    private readonly catalog: Pick<CatalogStore, 'listBots' | 'listCampaigns'>,
+    private readonly catalog: Pick<CatalogStore, 'listBots' | 'listCampaigns' | 'getChat'>,
     private readonly log: Pick<EventLog, 'append'>,
     private readonly telegram: TelegramClients,
     private readonly gate: BotApiGate,
@@ -65,7 +65,8 @@ export class MembershipRecheck {
   /** One call's worth for every bot: its next candidate lead, if it has one. */
   async checkAll(): Promise<void> {
     try {
-      const bots = await this.catalog.listBots();
+      // A bot Telegram refuses the token of cannot ask anything.
+      const bots = (await this.catalog.listBots()).filter((b) => b.status === 'ok');
       await Promise.all(bots.map((bot) => this.checkNext(bot)));
     } catch (err) {
       this.logger.error(`recheck round failed: ${String(err)}`);
@@ -84,6 +85,12 @@ export class MembershipRecheck {
       limit: 1,
     });
     if (!lead) return null;
+    // Out of the chat or without rights, the bot cannot ask about it; it comes round again later.
+    const chat = await this.catalog.getChat(bot.id, lead.chat);
+    if (!chat?.active || !chat.admin) {
+      await this.leads.markChecked([lead.id], now);
+      return null;
+    }
     // A check that has to wait long for the pace is skipped; the lead stays first in line.
     if (await this.gate.slot(this.o.now() + 5_000, bot.id, 'getChatMember')) return null;
     let status: string;
