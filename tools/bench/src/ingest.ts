@@ -224,9 +224,9 @@ function pollingNotes(
   const notes = [
     `polling run: product process CPU time ${busy(run.productCpuMs, run.seconds)} of the wall time, fake Bot API process ` +
       `${busy(run.fakeCpuMs, run.seconds)}; boot ${run.bootMs.toFixed(0)} ms is included in the wall time.`,
-    `polling run: each of the ${traffic.starts.toLocaleString('en-US')} /start updates costs two Bot API round trips ` +
-      `(createChatInviteLink, sendMessage), made one after another inside ingest's batch, so ingest waits on ` +
-      `${(traffic.starts * 2).toLocaleString('en-US')} sequential HTTP calls plus ${Math.ceil(traffic.updates / 100).toLocaleString('en-US')}+ getUpdates.`,
+    `polling run: no Bot API call is on the ingest path; the welcomes of the ${traffic.starts.toLocaleString('en-US')} ` +
+      `/starts go out beside it at the configured rate (not timed here), and ingest's own calls are ` +
+      `${Math.ceil(traffic.updates / 100).toLocaleString('en-US')}+ getUpdates.`,
   ];
   const fakeShare = run.fakeCpuMs / 1000 / run.seconds;
   const productShare = run.productCpuMs / 1000 / run.seconds;
@@ -234,7 +234,7 @@ function pollingNotes(
     notes.push('polling run: the fake Bot API kept its core busy: it, not the product, bounds this figure.');
   else if (productShare < 0.85)
     notes.push(
-      'polling run: neither process kept a core busy: the time goes to waiting on round trips between them (latency, not CPU).',
+      'polling run: neither process kept a core busy: the time goes to waiting on getUpdates round trips and the consumers polling the log (latency, not CPU).',
     );
   return notes;
 }
