@@ -6,6 +6,15 @@ import { Receiver } from './postbacks';
 const LATENCY_MS = 150;
 const FLOOD_LIMIT = 30;
 
+/** Resolves once `check` holds; fails naming `what` after a minute of it not holding. */
+async function until(what: string, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /** SPEC §2 and the welcome outbox: every subscriber gets exactly one welcome with their own link. */
 export function describeWelcomes(title: string, start: () => Promise<Stack>, burst: number): void {
   describe(`${title}: welcomes through a slow, throttling Bot API`, () => {
@@ -24,6 +33,12 @@ export function describeWelcomes(title: string, start: () => Promise<Stack>, bur
         if (out.length >= page.total) return out;
       }
     };
+    /** A campaign of the account on a bot and chat; `fields` as campaigns/add.json takes them. */
+    const addCampaign = async (
+      on: { bot: { id: number }; chat: { id: number } },
+      fields: Record<string, unknown>,
+    ): Promise<{ id: number; code: string }> =>
+      (await api.post('/api/campaigns/add.json', { bot: on.bot.id, chat: on.chat.id, ...fields })).body.data;
     const welcomesOf = (userId: number) =>
       stack.telegram.fake.messagesSentTo(userId).filter((m) => inviteLinkButtons(m).length > 0);
 
@@ -34,15 +49,7 @@ export function describeWelcomes(title: string, start: () => Promise<Stack>, bur
       const made = await botWithChat(stack, api, 'welcome_bot', 'Welcome chat');
       const chat = made.chat;
       bot = made.bot;
-      const campaign = (
-        await api.post('/api/campaigns/add.json', {
-          name: 'burst',
-          bot: bot.id,
-          chat: chat.id,
-          join_mode: 'request',
-          welcome: 'Hello!',
-        })
-      ).body.data;
+      const campaign = await addCampaign(made, { name: 'burst', join_mode: 'request', welcome: 'Hello!' });
       code = campaign.code;
       fake.configureNetwork({ latencyMs: LATENCY_MS, floodLimitPerSecond: FLOOD_LIMIT });
 
@@ -117,17 +124,14 @@ export function describeWelcomes(title: string, start: () => Promise<Stack>, bur
       const receiver = new Receiver();
       const base = await receiver.start();
       try {
-        const { bot: quiet, chat } = await botWithChat(stack, api, 'quiet_bot', 'Quiet chat');
-        const campaign = (
-          await api.post('/api/campaigns/add.json', {
-            name: 'quiet',
-            bot: quiet.id,
-            chat: chat.id,
-            join_mode: 'direct',
-            unsub_window: 24,
-            postbacks: { cancel: `${base}/pb?l={lead}&s={status}` },
-          })
-        ).body.data;
+        const quietChat = await botWithChat(stack, api, 'quiet_bot', 'Quiet chat');
+        const { bot: quiet, chat } = quietChat;
+        const campaign = await addCampaign(quietChat, {
+          name: 'quiet',
+          join_mode: 'direct',
+          unsub_window: 24,
+          postbacks: { cancel: `${base}/pb?l={lead}&s={status}` },
+        });
         const user = fake.createUser({ first_name: 'Silent' });
         clock.now = fake.now();
         fake.userStartsBot(user, quiet, `${campaign.code}-q1`);
@@ -142,20 +146,13 @@ export function describeWelcomes(title: string, start: () => Promise<Stack>, bur
           (
             (await api.ok('/api/leads/list.json', { campaign: campaign.id })).data as { status: number }[]
           )[0]!;
-        const deadline = Date.now() + 60_000;
-        while ((await leadOf()).status !== 3) {
-          if (Date.now() > deadline) throw new Error('the recheck never found the leave');
-          await new Promise((r) => setTimeout(r, 100));
-        }
+        await until('the recheck to find the leave', async () => (await leadOf()).status === 3);
         await stack.settled();
         const journal = await api.ok('/api/journal/list.json', { chat: chat.id });
         expect(journal.data.map((r: { action: string }) => r.action)).toEqual(['leave', 'join']);
         const deliveries = async () =>
           (await api.ok('/api/postbacks/list.json', { campaign: campaign.id, state: 'delivered' })).total;
-        while ((await deliveries()) < 1) {
-          if (Date.now() > deadline) throw new Error('the cancel postback never went out');
-          await new Promise((r) => setTimeout(r, 100));
-        }
+        await until('the cancel postback', async () => (await deliveries()) >= 1);
         // Later rounds find the lead cancelled and leave it be: one leave, one postback.
         await new Promise((r) => setTimeout(r, 1000));
         await stack.settled();
@@ -169,15 +166,9 @@ export function describeWelcomes(title: string, start: () => Promise<Stack>, bur
 
     it('holds welcomes while the bot is out of the chat or its token is refused, and sends them once healthy', async () => {
       const fake = stack.telegram.fake;
-      const { bot: healthy, chat } = await botWithChat(stack, api, 'health_bot', 'Health chat');
-      const campaign = (
-        await api.post('/api/campaigns/add.json', {
-          name: 'health',
-          bot: healthy.id,
-          chat: chat.id,
-          join_mode: 'direct',
-        })
-      ).body.data;
+      const healthChat = await botWithChat(stack, api, 'health_bot', 'Health chat');
+      const { bot: healthy, chat } = healthChat;
+      const campaign = await addCampaign(healthChat, { name: 'health', join_mode: 'direct' });
       const healthOf = async () =>
         ((await api.ok('/api/campaigns/list.json')).data as { id: number; health: string }[]).find(
           (c) => c.id === campaign.id,
@@ -189,13 +180,6 @@ export function describeWelcomes(title: string, start: () => Promise<Stack>, bur
             welcome: { state: string; last_error: string } | null;
           }[]
         ).find((l) => l.subscriber === subscriber)?.welcome ?? null;
-      const until = async (what: string, check: () => Promise<boolean>) => {
-        const deadline = Date.now() + 60_000;
-        while (!(await check())) {
-          if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-          await new Promise((r) => setTimeout(r, 50));
-        }
-      };
       expect(await healthOf()).toBe('ok');
 
       // The bot is removed from the chat: the campaign says so, and welcomes wait.
