@@ -87,7 +87,6 @@ export async function startDistributedStack(): Promise<DistributedStack> {
     TELEGRAM_RECHECK_PER_MINUTE: String(RECHECK_PER_MINUTE),
     WELCOME_HOLD_MS: String(WELCOME_HOLD_MS),
   };
-  let output = '';
   // Every process's whole log also goes to a file, which CI prints when the suite fails.
   const logDir = path.join(ROOT, '.cache', 'e2e-logs', run);
   /** The last lines of every process ever started, killed ones included, by "service pid". */
@@ -102,7 +101,6 @@ export async function startDistributedStack(): Promise<DistributedStack> {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const who = `${service} ${child.pid}`;
-    const tag = `[${who}] `;
     tails.set(who, '');
     fs.mkdirSync(logDir, { recursive: true });
     const file = fs.createWriteStream(path.join(logDir, `${service}-${child.pid}.log`));
@@ -110,7 +108,6 @@ export async function startDistributedStack(): Promise<DistributedStack> {
     file.on('error', () => undefined);
     child.once('exit', () => file.end());
     const keep = (chunk: Buffer) => {
-      output = (output + chunk.toString().replace(/^/gm, tag)).slice(-20_000);
       tails.set(who, (tails.get(who)! + chunk.toString()).slice(-4_000));
       file.write(chunk);
     };
@@ -137,7 +134,7 @@ export async function startDistributedStack(): Promise<DistributedStack> {
       const exited = processes.find((p) => p.child.exitCode !== null);
       if (exited)
         throw new Error(
-          `${exited.service} exited with code ${exited.child.exitCode} while starting\n${output}`,
+          `${exited.service} exited with code ${exited.child.exitCode} while starting\n${logs()}`,
         );
       const ready = await Promise.all(
         CONSUMERS.map(async ([service, group, topic]) => {
@@ -153,15 +150,15 @@ export async function startDistributedStack(): Promise<DistributedStack> {
       );
       if (ready.every(Boolean)) return;
       if (Date.now() > deadline)
-        throw new Error(`consumer groups not ready within ${timeoutMs} ms\n${await groups()}\n${output}`);
+        throw new Error(`consumer groups not ready within ${timeoutMs} ms\n${await groups()}\n${logs()}`);
       await new Promise((r) => setTimeout(r, 200));
     }
   };
   const spawnAll = async (): Promise<void> => {
     processes = [];
     for (const [service, instances] of SERVICES) for (let i = 0; i < instances; i++) start(service);
-    await waitForHttp(`http://127.0.0.1:${apiPort}/health`, 60_000, () => output);
-    await waitForHttp(`http://127.0.0.1:${ingestPort}/`, 60_000, () => output);
+    await waitForHttp(`http://127.0.0.1:${apiPort}/health`, 60_000, logs);
+    await waitForHttp(`http://127.0.0.1:${ingestPort}/`, 60_000, logs);
     await waitForGroups(120_000);
   };
   const stopAll = async (signal: NodeJS.Signals): Promise<void> => {
@@ -213,7 +210,7 @@ export async function startDistributedStack(): Promise<DistributedStack> {
         // A rebalance may legitimately wait out a member's session (30 s) and rebalance timeout (60 s).
         await settle(telegram, log, stores.welcomes, 150_000);
       } catch (err) {
-        throw new Error(`${(err as Error).message}\n${await groups()}\n${output}`);
+        throw new Error(`${(err as Error).message}\n${await groups()}\n${logs()}`);
       }
     },
     logs,

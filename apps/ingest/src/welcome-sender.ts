@@ -211,13 +211,13 @@ export class WelcomeSender {
       now - w.created * 1000 >= RETRY_FOR_MS
         ? { state: 'failed', nextAt: 0, error: `${reason} (gave up)`, failed: true }
         : { state: 'pending', nextAt: now + this.o.holdMs, error: reason, failed: false };
-    return this.welcomes.record(w.id, inviteLink ? { ...outcome, inviteLink } : outcome);
+    return this.welcomes.record(w.id, { ...outcome, inviteLink });
   }
 
   /** Gives a welcome back, due when its call could go, keeping a link made on the way. */
   private handBack(w: Welcome, at: number, inviteLink = ''): Promise<void> {
     const outcome: WelcomeOutcome = { state: 'pending', nextAt: at, error: w.lastError, failed: false };
-    return this.welcomes.record(w.id, inviteLink ? { ...outcome, inviteLink } : outcome);
+    return this.welcomes.record(w.id, { ...outcome, inviteLink });
   }
 
   /** Puts a welcome back for later: after `retry_after` on a flood, with backoff otherwise. */
@@ -250,7 +250,7 @@ export class WelcomeSender {
         `welcome ${w.id}: ${method} failed, ${outcome.state === 'failed' ? 'giving up' : 'will retry'}: ${failure.description}`,
       );
     }
-    await this.welcomes.record(w.id, inviteLink ? { ...outcome, inviteLink } : outcome);
+    await this.welcomes.record(w.id, { ...outcome, inviteLink });
   }
 }
 

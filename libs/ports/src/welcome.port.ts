@@ -40,7 +40,7 @@ export interface WelcomeOutcome {
   error: string;
   /** Whether this counts as a failed attempt (a flood-control wait does not). */
   failed: boolean;
-  /** The invite link made on the way, so a retry does not make another. */
+  /** The invite link made on the way, so a retry does not make another ("" or absent: unchanged). */
   inviteLink?: string;
 }
 
