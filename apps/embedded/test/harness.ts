@@ -245,9 +245,14 @@ export const utc = (iso: string): number => Math.floor(Date.parse(`${iso}Z`) / 1
 export const utcDay = (unix: number, n = 0): string =>
   new Date((unix + n * 86_400) * 1000).toISOString().slice(0, 10);
 
-/** Waits until UTC midnight is at least `marginS` seconds ahead (it may have to pass first). */
-export async function clearOfUtcMidnight(marginS: number): Promise<void> {
-  const toMidnight = 86_400 - (Math.floor(Date.now() / 1000) % 86_400);
-  if (toMidnight > marginS) return;
-  await new Promise((r) => setTimeout(r, (toMidnight + 1) * 1000));
+/**
+ * Waits until UTC midnight is at least `aheadS` seconds ahead and `behindS` seconds behind: the
+ * scenario stamps some events a minute before "now", which must still fall on today.
+ */
+export async function clearOfUtcMidnight(aheadS: number, behindS = 300): Promise<void> {
+  const sinceMidnight = Math.floor(Date.now() / 1000) % 86_400;
+  const toMidnight = 86_400 - sinceMidnight;
+  if (toMidnight > aheadS && sinceMidnight >= behindS) return;
+  const waitS = toMidnight <= aheadS ? toMidnight + behindS : behindS - sinceMidnight;
+  await new Promise((r) => setTimeout(r, (waitS + 1) * 1000));
 }

@@ -37,7 +37,7 @@ export function describeLifecycle(title: string, start: () => Promise<Stack>, ti
         // On the system clock, UTC midnight passing mid-scenario would move "today" under the test.
         if (!stack.clock) await clearOfUtcMidnight(15 * 60);
       },
-      timeoutMs + 16 * 60_000,
+      timeoutMs + 21 * 60_000,
     );
 
     beforeAll(async () => {
