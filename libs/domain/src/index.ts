@@ -22,3 +22,5 @@ export {
   MAX_RETRY_MS,
 } from './postback/postback';
 export type { Templates, MacroValues, RetryOptions } from './postback/postback';
+export { planBuckets, bucketOf, BUCKET_SIZES } from './stats/buckets';
+export type { BucketPlan, BucketSize, Stretch } from './stats/buckets';

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
+import { COUNTED, backfillCounts, countsSchema } from './bucket-counts';
 
 export type Db = Database.Database;
 
@@ -130,7 +131,17 @@ export function openDatabase(dataDir: string, options: { synchronous?: 'NORMAL' 
   db.pragma('busy_timeout = 5000');
   db.pragma('cache_size = -32000');
   db.pragma('temp_store = MEMORY');
+  const missing = Object.values(COUNTED).filter(
+    (t) => !db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(t.counts),
+  );
   db.exec(SCHEMA);
+  // Counts tables came after the rows they count: a file made before them is counted once, here.
+  db.transaction(() => {
+    for (const t of missing) {
+      db.exec(countsSchema(t));
+      backfillCounts(db, t);
+    }
+  })();
   // Files made before these columns existed get them in place.
   addColumn(db, 'leads', 'checked', 'INTEGER NOT NULL DEFAULT 0');
   addColumn(db, 'bots', 'status', "TEXT NOT NULL DEFAULT 'ok'");

@@ -19,6 +19,7 @@ import type {
   RecheckQuery,
   StoredLead,
 } from '@subtrack/ports';
+import { BucketCounts, COUNTED } from './bucket-counts';
 import type { Db } from './database';
 import { StatementCache, where } from './statements';
 
@@ -61,9 +62,18 @@ const toLead = (r: LeadRow): StoredLead => ({
 export class SqliteLeadStore implements LeadStore {
   private readonly statements: StatementCache;
   private readonly commitTx;
+  private readonly counts;
 
   constructor(private readonly db: Db) {
     this.statements = new StatementCache(db);
+    const counts = {
+      leads: new BucketCounts(db, COUNTED.leads),
+      journal: new BucketCounts(db, COUNTED.journal),
+      firstEntries: new BucketCounts(db, COUNTED.firstEntries),
+    };
+    this.counts = counts;
+    const all = Object.values(counts);
+    const statusOf = db.prepare<[number], { status: LeadStatus }>('SELECT status FROM leads WHERE id = ?');
     // Each write is guarded so that applying the same unit of work twice changes nothing: leads only
     // move forward in seq, journal rows and transitions are keyed by the event they came from.
     const upsertLead = db.prepare(
@@ -94,14 +104,32 @@ export class SqliteLeadStore implements LeadStore {
        VALUES (@id, @account, @bot, @campaign, @chat, @lead, @subscriber, @updateId, @created,
          @inviteLink, @joinRequest, @text, 'pending', 0, '', 0, 0)`,
     );
-    this.commitTx = db.transaction((work: LeadUnitOfWork) => {
+    // Counts follow only the writes that changed something, so a replayed unit of work counts nothing twice.
+    const tx = db.transaction((work: LeadUnitOfWork) => {
       for (const p of work.postbacks) insertPostback.run(p);
       for (const w of work.welcomes) insertWelcome.run({ ...w, joinRequest: w.joinRequest ? 1 : 0 });
       for (const id of work.applied) insertApplied.run(id);
-      for (const lead of work.leads) upsertLead.run(lead);
-      for (const entry of work.journal) insertJournal.run(entry);
-      for (const t of work.transitions) insertTransition.run({ ...t, first: t.first ? 1 : 0 });
+      for (const lead of work.leads) {
+        const before = statusOf.get(lead.id)?.status;
+        if (upsertLead.run(lead).changes === 0 || before === lead.status) continue;
+        if (before !== undefined) counts.leads.add(lead.account, [lead.campaign, before], lead.startTime, -1);
+        counts.leads.add(lead.account, [lead.campaign, lead.status], lead.startTime, 1);
+      }
+      for (const e of work.journal)
+        if (insertJournal.run(e).changes)
+          counts.journal.add(e.account, [e.bot, e.chat, e.action, e.paid], e.time, 1);
+      for (const t of work.transitions)
+        if (insertTransition.run({ ...t, first: t.first ? 1 : 0 }).changes && t.first)
+          counts.firstEntries.add(t.account, [t.campaign, t.to], t.time, 1);
+      for (const c of all) c.flush();
     });
+    this.commitTx = (work: LeadUnitOfWork) => {
+      try {
+        tx(work);
+      } finally {
+        for (const c of all) c.discard();
+      }
+    };
   }
 
   async leadsOf(subscribers: readonly number[]): Promise<StoredLead[]> {
@@ -145,7 +173,10 @@ export class SqliteLeadStore implements LeadStore {
 
   async reset(): Promise<void> {
     this.db.exec(
-      'DELETE FROM leads; DELETE FROM journal; DELETE FROM lead_transitions; DELETE FROM applied_events;',
+      `DELETE FROM leads; DELETE FROM journal; DELETE FROM lead_transitions; DELETE FROM applied_events;
+       ${Object.values(COUNTED)
+         .map((t) => `DELETE FROM ${t.counts};`)
+         .join(' ')}`,
     );
   }
 
@@ -170,14 +201,17 @@ export class SqliteLeadStore implements LeadStore {
   }
 
   async listLeads(q: LeadQuery): Promise<PageOf<StoredLead>> {
-    const page = this.statements.page<LeadRow>(
-      'leads',
-      this.leadFilter(q),
-      'start_time DESC, id DESC',
-      q.limit,
-      q.offset,
+    const rows = this.statements.page<LeadRow>('leads', this.leadFilter(q), 'start_time DESC, id DESC', q);
+    const total = this.counts.leads.total(
+      q.account,
+      [
+        ['campaign', q.campaign],
+        ['status', q.status],
+      ],
+      q.from,
+      q.to,
     );
-    return { rows: page.rows.map(toLead), total: page.total };
+    return { rows: rows.map(toLead), total };
   }
 
   async *streamLeads(q: Omit<LeadQuery, 'limit' | 'offset'>): AsyncIterable<StoredLead> {
@@ -205,40 +239,48 @@ export class SqliteLeadStore implements LeadStore {
       ['time >= ?', q.from],
       ['time <= ?', q.to],
     ]);
-    return this.statements.page<JournalEntry>('journal', w, 'time DESC, id DESC', q.limit, q.offset);
+    const rows = this.statements.page<JournalEntry>('journal', w, 'time DESC, id DESC', q);
+    const total = this.counts.journal.total(
+      q.account,
+      [
+        ['bot', q.bot],
+        ['chat', q.chat],
+        ['action', q.action],
+      ],
+      q.from,
+      q.to,
+    );
+    return { rows, total };
   }
 
   async countFirstEntries(scope: CountScope): Promise<LeadCounters> {
-    const w = where([
-      ['account = ?', scope.account],
-      ['campaign = ?', scope.campaign],
-      ['time >= ?', scope.from],
-      ['time <= ?', scope.to],
-    ]);
-    const rows = this.statements
-      .get(
-        `SELECT to_status AS status, COUNT(*) AS n FROM lead_transitions ${w.sql} AND first = 1 GROUP BY to_status`,
-      )
-      .all(...w.params) as { status: LeadStatus; n: number }[];
+    const byStatus = this.counts.firstEntries.sum(
+      scope.account,
+      [['campaign', scope.campaign]],
+      scope.from,
+      scope.to,
+      'to_status',
+    );
     const counters = emptyLeadCounters();
-    for (const r of rows) counters[counterFor(r.status)] += r.n;
+    for (const [status, n] of byStatus) counters[counterFor(status as LeadStatus)] += n;
     return counters;
   }
 
   async countOrganic(scope: OrganicScope): Promise<OrganicCounters> {
-    const w = where([
-      ['account = ?', scope.account],
-      ['chat = ?', scope.chat],
-      ['time >= ?', scope.from],
-      ['time <= ?', scope.to],
-    ]);
-    const rows = this.statements
-      .get(`SELECT action, COUNT(*) AS n FROM journal ${w.sql} AND paid = 0 GROUP BY action`)
-      .all(...w.params) as { action: JournalAction; n: number }[];
+    const byAction = this.counts.journal.sum(
+      scope.account,
+      [
+        ['chat', scope.chat],
+        ['paid', 0],
+      ],
+      scope.from,
+      scope.to,
+      'action',
+    );
     const counters = emptyOrganicCounters();
-    for (const r of rows) {
-      const c = organicCounterFor(r.action);
-      if (c) counters[c] += r.n;
+    for (const [action, n] of byAction) {
+      const c = organicCounterFor(action as JournalAction);
+      if (c) counters[c] += n;
     }
     return counters;
   }

@@ -78,8 +78,8 @@ export class SqlitePostbackStore implements PostbackStore {
       ['created >= ?', q.from],
       ['created <= ?', q.to],
     ]);
-    const page = this.statements.page<Row>('postbacks', w, 'created DESC, id DESC', q.limit, q.offset);
-    return { rows: page.rows.map(toDelivery), total: page.total };
+    const rows = this.statements.page<Row>('postbacks', w, 'created DESC, id DESC', q);
+    return { rows: rows.map(toDelivery), total: this.statements.count('postbacks', w) };
   }
 
   async resend(id: string, now: number): Promise<void> {

@@ -6,22 +6,24 @@ export class StatementCache {
   private readonly cache = new Map<string, Statement>();
   constructor(private readonly db: Db) {}
 
-  /** One page of rows matching `w`, in `order`, and how many match in all. */
+  /**
+   * One page of rows matching `w`, in `order`. The page is picked on the index alone and only its
+   * rows are read, so a deep offset skips index entries, not rows.
+   */
   page<R>(
     table: string,
     w: { sql: string; params: unknown[] },
     order: string,
-    limit: number,
-    offset: number,
-  ): { rows: R[]; total: number } {
-    const rows = this.get(`SELECT * FROM ${table} ${w.sql} ORDER BY ${order} LIMIT ? OFFSET ?`).all(
-      ...w.params,
-      limit,
-      offset,
-    ) as R[];
-    const total = (this.get(`SELECT COUNT(*) AS n FROM ${table} ${w.sql}`).get(...w.params) as { n: number })
-      .n;
-    return { rows, total };
+    page: { limit: number; offset: number },
+  ): R[] {
+    return this.get(
+      `SELECT * FROM ${table} WHERE id IN (SELECT id FROM ${table} ${w.sql} ORDER BY ${order} LIMIT ? OFFSET ?) ORDER BY ${order}`,
+    ).all(...w.params, page.limit, page.offset) as R[];
+  }
+
+  /** How many rows match `w`, counted through whatever index serves it. */
+  count(table: string, w: { sql: string; params: unknown[] }): number {
+    return (this.get(`SELECT COUNT(*) AS n FROM ${table} ${w.sql}`).get(...w.params) as { n: number }).n;
   }
 
   get(sql: string): Statement {

@@ -1,5 +1,12 @@
 import { LeadStatus } from '@subtrack/contracts';
-import type { JournalEntry, LeadStore, LeadUnitOfWork, PageOf, StoredLead } from '@subtrack/ports';
+import type {
+  JournalEntry,
+  LeadStore,
+  LeadTransition,
+  LeadUnitOfWork,
+  PageOf,
+  StoredLead,
+} from '@subtrack/ports';
 import {
   journalEntry,
   leadCounters,
@@ -279,6 +286,156 @@ export function leadStoreContract(name: string, factory: () => Promise<StoreFixt
 
       await store().commit(unit);
       expect(await snapshot()).toEqual(once);
+    });
+
+    it('keeps every total equal to a recount, over any range and filter, as leads move between statuses', async () => {
+      // Seeded so that a failure replays: leads, journal rows and first entries spread over four
+      // days, two accounts, campaigns and chats; a second unit moves leads on and is committed twice.
+      let x = 42;
+      const int = (n: number): number => (x = (x * 1_103_515_245 + 12_345) % 2_147_483_648) % n;
+      const DAY = 86_400;
+      const start = T - DAY;
+      const at = (): number => start + int(4 * DAY);
+      const statuses = [wait, hold, approve, cancel, trash];
+      const actions = ['join', 'leave', 'request', 'approve', 'ban'] as const;
+      const leads = new Map<number, StoredLead>();
+      const journal: JournalEntry[] = [];
+      const transitions: LeadTransition[] = [];
+      const first: StoredLead[] = [];
+      for (let id = 1000; id < 1240; id++) {
+        const lead = storedLead({
+          id,
+          account: 1 + int(2),
+          campaign: 1 + int(3),
+          subscriber: 700_000 + id,
+          status: wait,
+          startTime: at(),
+        });
+        first.push(lead);
+        leads.set(id, lead);
+        transitions.push(
+          leadTransition({
+            id: `${id}:w`,
+            lead: id,
+            account: lead.account,
+            campaign: lead.campaign,
+            to: wait,
+            time: lead.startTime,
+          }),
+        );
+      }
+      for (let id = 5000; id < 5300; id++)
+        journal.push(
+          journalEntry({
+            id,
+            account: 1 + int(2),
+            bot: 10 + int(2),
+            chat: -100 - int(2),
+            subscriber: 800_000 + id,
+            action: actions[int(actions.length)]!,
+            paid: int(2) as 0 | 1,
+            time: at(),
+          }),
+        );
+      await commit({ leads: first, journal: journal.slice(0, 150), transitions: [...transitions] });
+      const moved: StoredLead[] = [];
+      for (const lead of first)
+        if (int(3) > 0) {
+          const status = statuses[1 + int(4)]!;
+          const next = { ...lead, status, seq: lead.seq + 10_000, updated: lead.startTime + 60 };
+          moved.push(next);
+          leads.set(lead.id, next);
+          const t = leadTransition({
+            id: `${lead.id}:m`,
+            lead: lead.id,
+            account: lead.account,
+            campaign: lead.campaign,
+            from: wait,
+            to: status,
+            first: int(4) > 0,
+            time: lead.startTime + int(DAY),
+          });
+          transitions.push(t);
+        }
+      const second = work({ leads: moved, journal: journal.slice(150), transitions: transitions.slice(240) });
+      await store().commit(second);
+      await store().commit(second);
+
+      const within = (t: number, from?: number, to?: number): boolean =>
+        (from === undefined || t >= from) && (to === undefined || t <= to);
+      for (let i = 0; i < 12; i++) {
+        const a = start - 3600 + int(5 * DAY);
+        const [from, to] = [
+          i % 5 === 0 ? undefined : a,
+          i % 4 === 0 ? undefined : a + int(i % 2 ? 7200 : 3 * DAY),
+        ];
+        const account = 1 + (i % 2);
+        // Statistics always ask about a bounded range.
+        const bounds = { from: from ?? start - 10 * DAY, to: to ?? start + 10 * DAY };
+        const campaign = i % 3 === 0 ? undefined : 1 + int(3);
+        const status = i % 2 === 0 ? undefined : statuses[int(5)];
+        const leadsPage = await store().listLeads({
+          account,
+          campaign,
+          status,
+          from,
+          to,
+          limit: 1,
+          offset: 0,
+        });
+        expect(leadsPage.total).toBe(
+          [...leads.values()].filter(
+            (l) =>
+              l.account === account &&
+              (campaign === undefined || l.campaign === campaign) &&
+              (status === undefined || l.status === status) &&
+              within(l.startTime, from, to),
+          ).length,
+        );
+        const chat = i % 3 === 1 ? undefined : -100 - int(2);
+        const bot = i % 4 === 1 ? undefined : 10 + int(2);
+        const action = i % 2 === 1 ? undefined : actions[int(actions.length)];
+        const journalPage = await store().listJournal({
+          account,
+          bot,
+          chat,
+          action,
+          from,
+          to,
+          limit: 1,
+          offset: 0,
+        });
+        const rows = journal.filter(
+          (e) => e.account === account && (chat === undefined || e.chat === chat) && within(e.time, from, to),
+        );
+        expect(journalPage.total).toBe(
+          rows.filter(
+            (e) => (bot === undefined || e.bot === bot) && (action === undefined || e.action === action),
+          ).length,
+        );
+        const organic = organicCounters();
+        for (const e of rows)
+          if (!e.paid && (e.action === 'join' || e.action === 'approve')) organic.joins++;
+          else if (!e.paid && (e.action === 'leave' || e.action === 'ban')) organic.leaves++;
+        expect(await store().countOrganic({ account, chat, ...bounds })).toEqual(organic);
+        const firsts = leadCounters();
+        const key = {
+          [wait]: 'starts',
+          [hold]: 'holds',
+          [approve]: 'confirms',
+          [cancel]: 'cancels',
+          [trash]: 'trashes',
+        } as const;
+        for (const t of transitions)
+          if (
+            t.first &&
+            t.account === account &&
+            (campaign === undefined || t.campaign === campaign) &&
+            within(t.time, from, to)
+          )
+            firsts[key[t.to]]++;
+        expect(await store().countFirstEntries({ account, campaign, ...bounds })).toEqual(firsts);
+      }
     });
 
     it('picks approved leads to recheck: inside their window first, least recently checked, none just changed', async () => {
