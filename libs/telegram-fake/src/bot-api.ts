@@ -1,5 +1,10 @@
 import { badRequest, forbidden } from './errors';
-import type { BotRecord, ChatRecord, FakeTelegram } from './fake-telegram';
+import type { Memberships } from './membership';
+import type { Polling } from './polling';
+import type { BotRecord, ChatRecord } from './records';
+import type { Scenario } from './scenario';
+import type { Webhooks } from './webhook';
+import type { World } from './world';
 import type { Params } from './params';
 import type { BotUser, Chat, InlineKeyboardMarkup, Message, User, WebhookInfo } from './types';
 
@@ -11,27 +16,36 @@ export class ApiAnswer {
   ) {}
 }
 
-type Handler = (fake: FakeTelegram, bot: BotRecord, p: Params, ctx: { signal?: AbortSignal }) => unknown;
+/** The parts of the fake the handlers work on. */
+export interface BotApiParts {
+  world: World;
+  members: Memberships;
+  webhooks: Webhooks;
+  polling: Polling;
+  scenario: Scenario;
+}
+
+type Handler = (fake: BotApiParts, bot: BotRecord, p: Params, ctx: { signal?: AbortSignal }) => unknown;
 
 const SECRET_TOKEN = /^[A-Za-z0-9_-]{1,256}$/;
 const MAX_TEXT = 4096;
 const PARSE_MODES = new Set(['html', 'markdown', 'markdownv2']);
 
-function userParam(fake: FakeTelegram, p: Params, missing = 'user not found'): User {
+function userParam(fake: BotApiParts, p: Params, missing = 'user not found'): User {
   const id = p.int('user_id');
-  const user = fake.lookupUser(id);
+  const user = fake.world.lookupUser(id);
   if (!user) throw badRequest(missing);
   return user;
 }
 
 function requireRight(
-  fake: FakeTelegram,
+  fake: BotApiParts,
   bot: BotRecord,
   chat: ChatRecord,
   right: 'can_invite_users' | 'can_restrict_members',
   message: string,
 ): void {
-  if (!fake.botRights(chat, bot)?.[right]) throw badRequest(message);
+  if (!fake.world.botRights(chat, bot)?.[right]) throw badRequest(message);
 }
 
 function allowedUpdatesParam(p: Params): string[] | undefined {
@@ -106,7 +120,7 @@ const handlers: Record<string, Handler> = {
     const dropPending = p.bool('drop_pending_updates');
     if (url === '') {
       const had = bot.webhook !== null;
-      fake.configureWebhook(bot, null, { allowedUpdates, dropPending });
+      fake.webhooks.configure(bot, null, { allowedUpdates, dropPending });
       return new ApiAnswer(true, had ? 'Webhook was deleted' : 'Webhook is already deleted');
     }
     let parsed: URL;
@@ -127,13 +141,13 @@ const handlers: Record<string, Handler> = {
     const same = bot.webhook?.url === url && bot.webhook.secretToken === secretToken;
     const webhook: NonNullable<BotRecord['webhook']> = { url, maxConnections };
     if (secretToken !== undefined) webhook.secretToken = secretToken;
-    fake.configureWebhook(bot, webhook, { allowedUpdates, dropPending });
+    fake.webhooks.configure(bot, webhook, { allowedUpdates, dropPending });
     return new ApiAnswer(true, same ? 'Webhook is already set' : 'Webhook was set');
   },
 
   deleteWebhook: (fake, bot, p) => {
     const had = bot.webhook !== null;
-    fake.configureWebhook(bot, null, { dropPending: p.bool('drop_pending_updates') });
+    fake.webhooks.configure(bot, null, { dropPending: p.bool('drop_pending_updates') });
     return new ApiAnswer(true, had ? 'Webhook was deleted' : 'Webhook is already deleted');
   },
 
@@ -160,7 +174,7 @@ const handlers: Record<string, Handler> = {
     const timeout = Math.max(0, p.optInt('timeout') ?? 0);
     const allowedUpdates = allowedUpdatesParam(p);
     const offset = p.optInt('offset');
-    return fake.pollUpdates(bot, { offset, limit, timeout, allowedUpdates }, ctx.signal);
+    return fake.polling.poll(bot, { offset, limit, timeout, allowedUpdates }, ctx.signal);
   },
 
   sendMessage: (fake, bot, p): Message => {
@@ -175,21 +189,21 @@ const handlers: Record<string, Handler> = {
     const markup = replyMarkupParam(p);
     let chat: Chat;
     if (typeof chatId === 'number' && chatId > 0) {
-      const user = fake.lookupUser(chatId);
+      const user = fake.world.lookupUser(chatId);
       if (!user) throw badRequest('chat not found');
       if (user.is_bot) throw forbidden("bot can't send messages to bots");
-      const access = fake.canMessageUser(bot, chatId);
+      const access = fake.world.canMessageUser(bot, chatId);
       if (access === 'blocked') throw forbidden('bot was blocked by the user');
       if (access === 'not-started') throw forbidden("bot can't initiate conversation with a user");
-      chat = fake.privateChat(user);
+      chat = fake.world.privateChat(user);
     } else {
-      const record = fake.findChat(chatId);
+      const record = fake.world.findChat(chatId);
       if (!record) throw badRequest('chat not found');
-      const status = fake.member(record, bot.user.id).status;
+      const status = fake.world.member(record, bot.user.id).status;
       if (status === 'left' || status === 'kicked') {
         throw forbidden(`bot is not a member of the ${record.chat.type} chat`);
       }
-      if (record.chat.type === 'channel' && !fake.botRights(record, bot)?.can_post_messages) {
+      if (record.chat.type === 'channel' && !fake.world.botRights(record, bot)?.can_post_messages) {
         throw badRequest('need administrator rights in the channel chat');
       }
       chat = { ...record.chat };
@@ -197,7 +211,7 @@ const handlers: Record<string, Handler> = {
     const fields: Partial<Message> = { text: visibleText(text, parseMode) };
     if (markup && 'inline_keyboard' in markup)
       fields.reply_markup = markup as unknown as InlineKeyboardMarkup;
-    return fake.recordSentMessage(bot, chat, fields);
+    return fake.world.recordSentMessage(bot, chat, fields);
   },
 
   sendChatAction: () => true,
@@ -208,19 +222,19 @@ const handlers: Record<string, Handler> = {
   getMyCommands: () => [],
 
   createChatInviteLink: (fake, bot, p) => {
-    const chat = fake.chatForBot(bot, p.chatId());
+    const chat = fake.world.chatForBot(bot, p.chatId());
     requireRight(fake, bot, chat, 'can_invite_users', 'not enough rights to manage chat invite links');
-    const link = fake.newLink(chat, bot.user.id, {
+    const link = fake.world.newLink(chat, bot.user.id, {
       name: p.optStr('name'),
       expire_date: p.optInt('expire_date'),
       member_limit: p.optInt('member_limit'),
       creates_join_request: p.bool('creates_join_request'),
     });
-    return fake.renderLink(link, bot.user.id);
+    return fake.world.renderLink(link, bot.user.id);
   },
 
   editChatInviteLink: (fake, bot, p) => {
-    const chat = fake.chatForBot(bot, p.chatId());
+    const chat = fake.world.chatForBot(bot, p.chatId());
     requireRight(fake, bot, chat, 'can_invite_users', 'not enough rights to manage chat invite links');
     const link = chat.links.get(p.str('invite_link'));
     if (!link) throw badRequest('INVITE_HASH_INVALID');
@@ -239,42 +253,42 @@ const handlers: Record<string, Handler> = {
     if (name !== undefined) link.name = name;
     const expire = p.optInt('expire_date');
     if (expire !== undefined) link.expireDate = expire;
-    return fake.renderLink(link, bot.user.id);
+    return fake.world.renderLink(link, bot.user.id);
   },
 
   revokeChatInviteLink: (fake, bot, p) => {
-    const chat = fake.chatForBot(bot, p.chatId());
+    const chat = fake.world.chatForBot(bot, p.chatId());
     requireRight(fake, bot, chat, 'can_invite_users', 'not enough rights to manage chat invite links');
     const link = chat.links.get(p.str('invite_link'));
     if (!link) throw badRequest('INVITE_HASH_INVALID');
     link.isRevoked = true;
-    return fake.renderLink(link, bot.user.id);
+    return fake.world.renderLink(link, bot.user.id);
   },
 
   approveChatJoinRequest: (fake, bot, p) => {
-    const chat = fake.chatForBot(bot, p.chatId());
+    const chat = fake.world.chatForBot(bot, p.chatId());
     requireRight(fake, bot, chat, 'can_invite_users', 'CHAT_ADMIN_REQUIRED');
-    fake.approveJoin(chat, userParam(fake, p, 'HIDE_REQUESTER_MISSING').id, bot.user);
+    fake.members.approveJoin(chat, userParam(fake, p, 'HIDE_REQUESTER_MISSING').id, bot.user);
     return true;
   },
 
   declineChatJoinRequest: (fake, bot, p) => {
-    const chat = fake.chatForBot(bot, p.chatId());
+    const chat = fake.world.chatForBot(bot, p.chatId());
     requireRight(fake, bot, chat, 'can_invite_users', 'CHAT_ADMIN_REQUIRED');
-    fake.declineJoin(chat, userParam(fake, p, 'HIDE_REQUESTER_MISSING').id);
+    fake.members.declineJoin(chat, userParam(fake, p, 'HIDE_REQUESTER_MISSING').id);
     return true;
   },
 
   getChat: (fake, bot, p) => {
     const chatId = p.chatId();
     if (typeof chatId === 'number' && chatId > 0) {
-      const user = fake.lookupUser(chatId);
-      if (!user || (user.id !== bot.user.id && fake.canMessageUser(bot, chatId) === 'not-started')) {
+      const user = fake.world.lookupUser(chatId);
+      if (!user || (user.id !== bot.user.id && fake.world.canMessageUser(bot, chatId) === 'not-started')) {
         throw badRequest('chat not found');
       }
-      return fullChat(fake.privateChat(user));
+      return fullChat(fake.world.privateChat(user));
     }
-    const chat = fake.chatForBot(bot, chatId);
+    const chat = fake.world.chatForBot(bot, chatId);
     const info = fullChat(chat.chat);
     if (chat.chat.type === 'supergroup') {
       info.permissions = { can_send_messages: true, can_invite_users: true, can_pin_messages: false };
@@ -283,24 +297,24 @@ const handlers: Record<string, Handler> = {
   },
 
   getChatMember: (fake, bot, p) => {
-    const chat = fake.chatForBot(bot, p.chatId());
-    return fake.renderMember(chat, userParam(fake, p).id);
+    const chat = fake.world.chatForBot(bot, p.chatId());
+    return fake.world.renderMember(chat, userParam(fake, p).id);
   },
 
   getChatAdministrators: (fake, bot, p) => {
-    const chat = fake.chatForBot(bot, p.chatId());
+    const chat = fake.world.chatForBot(bot, p.chatId());
     return [...chat.members]
       .filter(([, m]) => m.status === 'creator' || m.status === 'administrator')
-      .map(([id]) => fake.renderMember(chat, id));
+      .map(([id]) => fake.world.renderMember(chat, id));
   },
 
   getChatMemberCount: (fake, bot, p) => {
-    const chat = fake.chatForBot(bot, p.chatId());
+    const chat = fake.world.chatForBot(bot, p.chatId());
     return [...chat.members.values()].filter((m) => m.status !== 'left' && m.status !== 'kicked').length;
   },
 
   banChatMember: (fake, bot, p) => {
-    const chat = fake.chatForBot(bot, p.chatId());
+    const chat = fake.world.chatForBot(bot, p.chatId());
     requireRight(
       fake,
       bot,
@@ -312,14 +326,14 @@ const handlers: Record<string, Handler> = {
     if (user.id === bot.user.id) throw badRequest("can't remove self");
     let until = p.optInt('until_date') ?? 0;
     // Telegram treats bans shorter than 30 s or longer than 366 days as permanent.
-    const span = until - fake.now();
+    const span = until - fake.world.now();
     if (until !== 0 && (span < 30 || span > 366 * 86400)) until = 0;
-    fake.ban(chat, user.id, bot.user, until);
+    fake.members.ban(chat, user.id, bot.user, until);
     return true;
   },
 
   unbanChatMember: (fake, bot, p) => {
-    const chat = fake.chatForBot(bot, p.chatId());
+    const chat = fake.world.chatForBot(bot, p.chatId());
     requireRight(
       fake,
       bot,
@@ -328,15 +342,15 @@ const handlers: Record<string, Handler> = {
       'not enough rights to restrict/unrestrict chat member',
     );
     const user = userParam(fake, p, 'PARTICIPANT_ID_INVALID');
-    fake.unban(chat, user.id, bot.user, !p.bool('only_if_banned'));
+    fake.members.unban(chat, user.id, bot.user, !p.bool('only_if_banned'));
     return true;
   },
 
   leaveChat: (fake, bot, p) => {
-    const chat = fake.findChat(p.chatId());
-    const status = chat ? fake.member(chat, bot.user.id).status : 'left';
+    const chat = fake.world.findChat(p.chatId());
+    const status = chat ? fake.world.member(chat, bot.user.id).status : 'left';
     if (!chat || status === 'left' || status === 'kicked') throw badRequest('chat not found');
-    fake.removeBotFromChat(bot.user.id, chat.chat.id);
+    fake.scenario.removeBotFromChat(bot.user.id, chat.chat.id);
     return true;
   },
 };

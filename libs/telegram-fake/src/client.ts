@@ -8,8 +8,10 @@ import type {
   FaultSpec,
   InviteLinkOptions,
   LinkRef,
+  NewChat,
+  NewUser,
   Ref,
-} from './fake-telegram';
+} from './records';
 import type { TrafficOptions, TrafficResult } from './traffic';
 import type { AdminRights, Chat, ChatInviteLink, Message, Update, User } from './types';
 
@@ -87,20 +89,10 @@ export class FakeTelegramClient implements FakeControl {
   createBot(opts: { username: string; first_name?: string }): Promise<CreatedBot> {
     return this.post('createBot', opts);
   }
-  createUser(opts: {
-    first_name: string;
-    last_name?: string;
-    username?: string;
-    language_code?: string;
-  }): Promise<User> {
+  createUser(opts: NewUser): Promise<User> {
     return this.post('createUser', opts);
   }
-  createChat(opts: {
-    title: string;
-    type: 'supergroup' | 'channel';
-    username?: string;
-    creator?: Ref;
-  }): Promise<Chat> {
+  createChat(opts: NewChat): Promise<Chat> {
     return this.post('createChat', {
       title: opts.title,
       type: opts.type,

@@ -6,8 +6,10 @@ import type {
   FaultSpec,
   InviteLinkOptions,
   LinkRef,
+  NewChat,
+  NewUser,
   Ref,
-} from './fake-telegram';
+} from './records';
 import type { NetworkConditions, NetworkState } from './conditions';
 import type { TrafficOptions, TrafficResult } from './traffic';
 import type { AdminRights, Chat, ChatInviteLink, Message, Update, User } from './types';
@@ -20,18 +22,8 @@ export type MaybePromise<T> = T | Promise<T>;
  */
 export interface FakeControl {
   createBot(opts: { username: string; first_name?: string }): MaybePromise<CreatedBot>;
-  createUser(opts: {
-    first_name: string;
-    last_name?: string;
-    username?: string;
-    language_code?: string;
-  }): MaybePromise<User>;
-  createChat(opts: {
-    title: string;
-    type: 'supergroup' | 'channel';
-    username?: string;
-    creator?: Ref;
-  }): MaybePromise<Chat>;
+  createUser(opts: NewUser): MaybePromise<User>;
+  createChat(opts: NewChat): MaybePromise<Chat>;
   addBotToChat(
     bot: Ref,
     chat: Ref,

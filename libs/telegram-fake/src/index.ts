@@ -1,15 +1,16 @@
-export { FakeTelegram, defaultAdminRights } from './fake-telegram';
+export { FakeTelegram } from './fake-telegram';
+export type { FakeTelegramOptions } from './fake-telegram';
+export { defaultAdminRights } from './records';
 export type {
   ApiCallRecord,
   CreatedBot,
   DeliveryRecord,
   Emitted,
-  FakeTelegramOptions,
   FaultSpec,
   InviteLinkOptions,
   LinkRef,
   Ref,
-} from './fake-telegram';
+} from './records';
 export { startFakeTelegram, createRequestHandler, parseBody, CONTROL_ACTIONS, CONTROL_VIEWS } from './server';
 export type { RunningFakeTelegram, StartFakeTelegramOptions } from './server';
 export { FakeTelegramClient, FakeControlError } from './client';

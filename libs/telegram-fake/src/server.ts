@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ScenarioError, TelegramApiError } from './errors';
-import { FakeTelegram, type FakeTelegramOptions, type Ref } from './fake-telegram';
+import { FakeTelegram, type FakeTelegramOptions } from './fake-telegram';
+import type { Ref } from './records';
 import type { AdminRights } from './types';
 
 const MAX_BODY = 50 * 1024 * 1024;

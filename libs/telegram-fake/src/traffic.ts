@@ -1,4 +1,5 @@
-import type { FakeTelegram, Ref } from './fake-telegram';
+import type { FakeTelegram } from './fake-telegram';
+import type { Ref } from './records';
 import { createRng } from './random';
 
 export interface TrafficOptions {
