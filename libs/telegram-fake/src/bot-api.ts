@@ -208,7 +208,7 @@ const handlers: Record<string, Handler> = {
       }
       chat = { ...record.chat };
     }
-    const fields: Partial<Message> = { text: visibleText(text, parseMode) };
+    const fields: Pick<Message, 'text' | 'reply_markup'> = { text: visibleText(text, parseMode) };
     if (markup && 'inline_keyboard' in markup)
       fields.reply_markup = markup as unknown as InlineKeyboardMarkup;
     return fake.world.recordSentMessage(bot, chat, fields);

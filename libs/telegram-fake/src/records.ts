@@ -1,5 +1,5 @@
 import type { UpdateQueue } from './queue';
-import type { AdminRights, Chat, ChatMemberStatus, Update, User } from './types';
+import type { AdminRights, Chat, ChatMemberStatus, SupergroupOrChannel, Update, User } from './types';
 
 /** An entity given by id or by any object carrying its id (a User, Chat or CreatedBot). */
 export type Ref = number | { id: number };
@@ -76,7 +76,8 @@ export interface InviteLinkOptions {
 
 /** @internal state of one bot. */
 export interface BotRecord {
-  user: User;
+  /** Narrower than User so that getMe answers a UserFromGetMe. */
+  user: User & { is_bot: true; username: string };
   token: string;
   webhook: { url: string; secretToken?: string; maxConnections: number } | null;
   allowedUpdates: string[] | null;
@@ -115,7 +116,7 @@ export interface LinkRecord {
 
 /** @internal */
 export interface ChatRecord {
-  chat: Chat;
+  chat: SupergroupOrChannel;
   creatorId: number;
   members: Map<number, MemberRecord>;
   links: Map<string, LinkRecord>;

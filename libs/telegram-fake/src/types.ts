@@ -1,164 +1,83 @@
-// Wire types of the Telegram Bot API, limited to what the fake produces. Field names follow
-// https://core.telegram.org/bots/api exactly, so updates can be fed to any Bot API client.
+// Wire types of the Telegram Bot API, from @telegraf/types where its shape fits the fake. Field
+// names follow https://core.telegram.org/bots/api exactly, so updates can be fed to any Bot API client.
+import type {
+  Chat as TelegrafChat,
+  ChatAdministratorRights,
+  ChatMember,
+  ChatMemberUpdated as TelegrafChatMemberUpdated,
+  InlineKeyboardButton as TelegrafInlineKeyboardButton,
+  Message as TelegrafMessage,
+  Update as TelegrafUpdate,
+  UserFromGetMe,
+} from '@telegraf/types';
 
-export interface User {
-  id: number;
-  is_bot: boolean;
-  first_name: string;
-  last_name?: string;
-  username?: string;
-  language_code?: string;
-}
+export type {
+  ChatInviteLink,
+  ChatJoinRequest,
+  ChatMember,
+  ChatMemberAdministrator,
+  ChatMemberBanned,
+  ChatMemberLeft,
+  ChatMemberMember,
+  ChatMemberOwner,
+  ChatMemberRestricted,
+  MessageEntity,
+  User,
+  WebhookInfo,
+} from '@telegraf/types';
 
-/** Result of getMe. */
-export interface BotUser extends User {
-  can_join_groups: boolean;
-  can_read_all_group_messages: boolean;
-  supports_inline_queries: boolean;
+/** Every key of any member of a union. */
+type KeysOfUnion<T> = T extends unknown ? keyof T : never;
+/**
+ * A union read as one object, so readers need not narrow it first (telegraf's types are unions;
+ * consumers read `chat.title` or `update.message` directly): keys all members share stay as they
+ * are, the others become optional.
+ */
+type Flatten<T> = Pick<T, keyof T> & {
+  [K in Exclude<KeysOfUnion<T>, keyof T>]?: T extends unknown ? (K extends keyof T ? T[K] : never) : never;
+};
+
+/** Any kind of chat. */
+export type Chat = Flatten<TelegrafChat>;
+export type ChatType = Chat['type'];
+export type ChatMemberStatus = ChatMember['status'];
+/** The only chats the fake creates besides private ones. */
+export type SupergroupOrChannel = TelegrafChat.SupergroupChat | TelegrafChat.ChannelChat;
+
+/** Result of getMe, with fields newer than @telegraf/types 7.1. */
+export interface BotUser extends UserFromGetMe {
   can_connect_to_business: boolean;
   has_main_web_app: boolean;
 }
 
-export type ChatType = 'private' | 'group' | 'supergroup' | 'channel';
+/** The rights the fake keeps per administrator: is_anonymous belongs to the member, story rights are always set. */
+export type AdminRights = Omit<ChatAdministratorRights, 'is_anonymous'> &
+  Required<Pick<ChatAdministratorRights, 'can_post_stories' | 'can_edit_stories' | 'can_delete_stories'>>;
 
-export interface Chat {
-  id: number;
-  type: ChatType;
-  title?: string;
-  username?: string;
-  first_name?: string;
-  last_name?: string;
-}
-
-export interface AdminRights {
-  can_manage_chat: boolean;
-  can_delete_messages: boolean;
-  can_manage_video_chats: boolean;
-  can_restrict_members: boolean;
-  can_promote_members: boolean;
-  can_change_info: boolean;
-  can_invite_users: boolean;
-  can_post_stories: boolean;
-  can_edit_stories: boolean;
-  can_delete_stories: boolean;
-  can_post_messages?: boolean;
-  can_edit_messages?: boolean;
-  can_pin_messages?: boolean;
-  can_manage_topics?: boolean;
-}
-
-export interface ChatMemberOwner {
-  status: 'creator';
-  user: User;
-  is_anonymous: boolean;
-  custom_title?: string;
-}
-export interface ChatMemberAdministrator extends AdminRights {
-  status: 'administrator';
-  user: User;
-  can_be_edited: boolean;
-  is_anonymous: boolean;
-  custom_title?: string;
-}
-export interface ChatMemberMember {
-  status: 'member';
-  user: User;
-  until_date?: number;
-}
-export interface ChatMemberRestricted {
-  status: 'restricted';
-  user: User;
-  is_member: boolean;
-  can_send_messages: boolean;
-  until_date: number;
-}
-export interface ChatMemberLeft {
-  status: 'left';
-  user: User;
-}
-export interface ChatMemberBanned {
-  status: 'kicked';
-  user: User;
-  until_date: number;
-}
-export type ChatMember =
-  | ChatMemberOwner
-  | ChatMemberAdministrator
-  | ChatMemberMember
-  | ChatMemberRestricted
-  | ChatMemberLeft
-  | ChatMemberBanned;
-export type ChatMemberStatus = ChatMember['status'];
-
-export interface ChatInviteLink {
-  invite_link: string;
-  creator: User;
-  creates_join_request: boolean;
-  is_primary: boolean;
-  is_revoked: boolean;
-  name?: string;
-  expire_date?: number;
-  member_limit?: number;
-  pending_join_request_count?: number;
-}
-
-export interface ChatMemberUpdated {
+/** Adds via_join_request, newer than @telegraf/types 7.1. */
+export interface ChatMemberUpdated extends Omit<TelegrafChatMemberUpdated, 'chat'> {
   chat: Chat;
-  from: User;
-  date: number;
-  old_chat_member: ChatMember;
-  new_chat_member: ChatMember;
-  invite_link?: ChatInviteLink;
   via_join_request?: boolean;
-  via_chat_folder_invite_link?: boolean;
 }
 
-export interface ChatJoinRequest {
-  chat: Chat;
-  from: User;
-  user_chat_id: number;
-  date: number;
-  bio?: string;
-  invite_link?: ChatInviteLink;
-}
-
-export interface MessageEntity {
-  type: string;
-  offset: number;
-  length: number;
-  url?: string;
-}
-
-export interface InlineKeyboardButton {
-  text: string;
-  url?: string;
-  callback_data?: string;
-  [key: string]: unknown;
-}
+/** Any kind of inline button. */
+export type InlineKeyboardButton = Flatten<TelegrafInlineKeyboardButton>;
 
 export interface InlineKeyboardMarkup {
   inline_keyboard: InlineKeyboardButton[][];
 }
 
-export interface Message {
-  message_id: number;
-  from?: User;
+/** The fake only sends and receives text messages. */
+export interface Message extends Omit<TelegrafMessage.TextMessage, 'chat' | 'reply_markup'> {
   chat: Chat;
-  date: number;
-  text?: string;
-  entities?: MessageEntity[];
   reply_markup?: InlineKeyboardMarkup;
-  [key: string]: unknown;
 }
 
 /** One update as delivered; exactly one payload field besides update_id is set. */
-export interface Update {
-  update_id: number;
+export interface Update extends Omit<Flatten<TelegrafUpdate>, 'message' | 'my_chat_member' | 'chat_member'> {
   message?: Message;
   my_chat_member?: ChatMemberUpdated;
   chat_member?: ChatMemberUpdated;
-  chat_join_request?: ChatJoinRequest;
-  [key: string]: unknown;
 }
 
 export const UPDATE_TYPES = [
@@ -194,14 +113,3 @@ export const OPT_IN_UPDATE_TYPES: readonly string[] = [
   'message_reaction',
   'message_reaction_count',
 ];
-
-export interface WebhookInfo {
-  url: string;
-  has_custom_certificate: boolean;
-  pending_update_count: number;
-  ip_address?: string;
-  last_error_date?: number;
-  last_error_message?: string;
-  max_connections?: number;
-  allowed_updates?: string[];
-}

@@ -1,6 +1,8 @@
 import type { BotRecord, Emitted } from './records';
 import { OPT_IN_UPDATE_TYPES, type Update } from './types';
 
+type UpdateKind = Exclude<keyof Update, 'update_id'>;
+
 /**
  * Per-bot update queues: creates updates as Telegram filters them (allowed_updates), keeps the
  * history, wakes the consumer and tells idle() waiters when every queue is drained.
@@ -16,12 +18,17 @@ export class Updates {
   ) {}
 
   /** One update of `type` for each recipient that wants it; `build` makes its payload. */
-  emit(recipients: BotRecord[], type: string, build: (bot: BotRecord) => unknown): Emitted[] {
+  emit<K extends UpdateKind>(
+    recipients: BotRecord[],
+    type: K,
+    build: (bot: BotRecord) => Update[K],
+  ): Emitted[] {
     const out: Emitted[] = [];
     for (const bot of recipients) {
       if (!this.wants(bot, type)) continue;
-      const update = this.enqueue(bot, { update_id: bot.nextUpdateId++, [type]: build(bot) } as Update);
-      out.push({ bot_id: bot.user.id, update });
+      const update: Update = { update_id: bot.nextUpdateId++ };
+      update[type] = build(bot);
+      out.push({ bot_id: bot.user.id, update: this.enqueue(bot, update) });
     }
     return out;
   }
@@ -31,7 +38,7 @@ export class Updates {
     const given = update.update_id;
     if (typeof given === 'number' && Number.isInteger(given)) {
       bot.nextUpdateId = Math.max(bot.nextUpdateId, given + 1);
-      return this.enqueue(bot, { ...update } as Update);
+      return this.enqueue(bot, { ...update, update_id: given } as Update);
     }
     return this.enqueue(bot, { ...update, update_id: bot.nextUpdateId++ } as Update);
   }

@@ -19,12 +19,38 @@ import {
   type NewUser,
   type Ref,
 } from './records';
-import type { AdminRights, Chat, ChatInviteLink, ChatMember, Message, User } from './types';
+import type {
+  AdminRights,
+  Chat,
+  ChatInviteLink,
+  ChatMember,
+  ChatMemberRestricted,
+  Message,
+  SupergroupOrChannel,
+  User,
+} from './types';
 
 const BOT_ID_BASE = 7_000_000_000;
 const USER_ID_BASE = 100_000_000;
 const CHAT_ID_BASE = 1_001_000_000_000;
 const USERNAME = /^[A-Za-z][A-Za-z0-9_]{3,31}$/;
+/** A restricted member as the fake renders one: allowed nothing (no scenario restricts anyone yet). */
+const NO_PERMISSIONS: Omit<ChatMemberRestricted, 'status' | 'user' | 'is_member' | 'until_date'> = {
+  can_send_messages: false,
+  can_send_audios: false,
+  can_send_documents: false,
+  can_send_photos: false,
+  can_send_videos: false,
+  can_send_video_notes: false,
+  can_send_voice_notes: false,
+  can_send_polls: false,
+  can_send_other_messages: false,
+  can_add_web_page_previews: false,
+  can_change_info: false,
+  can_invite_users: false,
+  can_pin_messages: false,
+  can_manage_topics: false,
+};
 
 /**
  * Everything the fake knows: users, bots, chats, members, invite links, dialogs and the messages
@@ -58,7 +84,7 @@ export class World {
   createBot(opts: { username: string; first_name?: string }): CreatedBot {
     this.claimUsername(opts.username);
     const id = BOT_ID_BASE + this.nextBot++;
-    const user: User = {
+    const user: BotRecord['user'] = {
       id,
       is_bot: true,
       first_name: opts.first_name ?? opts.username,
@@ -106,7 +132,11 @@ export class World {
       opts.creator !== undefined
         ? this.user(opts.creator).id
         : this.createUser({ first_name: `${opts.title} owner` }).id;
-    const chat: Chat = { id: -(CHAT_ID_BASE + this.nextChat++), type: opts.type, title: opts.title };
+    const chat: SupergroupOrChannel = {
+      id: -(CHAT_ID_BASE + this.nextChat++),
+      type: opts.type,
+      title: opts.title,
+    };
     if (opts.username) chat.username = opts.username;
     this.chats.set(chat.id, {
       chat,
@@ -244,7 +274,7 @@ export class World {
     return 'not-started';
   }
 
-  recordSentMessage(bot: BotRecord, chat: Chat, fields: Partial<Message>): Message {
+  recordSentMessage(bot: BotRecord, chat: Chat, fields: Pick<Message, 'text' | 'reply_markup'>): Message {
     let messageId: number;
     if (chat.type === 'private') messageId = this.dialog(bot.user.id, chat.id).nextMessageId++;
     else messageId = (this.chats.get(chat.id) as ChatRecord).nextMessageId++;
@@ -313,7 +343,7 @@ export class World {
           status: 'restricted',
           user: u,
           is_member: true,
-          can_send_messages: false,
+          ...NO_PERMISSIONS,
           until_date: record.untilDate,
         };
       case 'left':
@@ -356,7 +386,7 @@ export class World {
     return {
       id: bot.user.id,
       token: bot.token,
-      username: bot.user.username ?? '',
+      username: bot.user.username,
       first_name: bot.user.first_name,
     };
   }
