@@ -8,6 +8,8 @@ const YEAR = 365 * DAY;
 const MB = 2 ** 20;
 const WARMUP = 10;
 const PAGE = 50;
+/** Where a user paging far back lands. */
+const DEEP = 10_000;
 
 export interface ApiOptions {
   leads: number;
@@ -48,6 +50,12 @@ function endpoints(filled: Filled, yearFrom: number, now: number): Endpoint[] {
       request: (i) => ['/api/leads/list.json', { limit: PAGE, offset: (i % 20) * PAGE }],
     },
     {
+      id: 'api.leads.deep',
+      label: 'API leads list page at offset 10,000, p99',
+      targetMs: 20,
+      request: (i) => ['/api/leads/list.json', { limit: PAGE, offset: DEEP + (i % 20) * PAGE }],
+    },
+    {
       id: 'api.leads.filtered',
       label: 'API leads list page, filtered, p99',
       targetMs: 20,
@@ -61,6 +69,12 @@ function endpoints(filled: Filled, yearFrom: number, now: number): Endpoint[] {
       label: 'API journal list page, p99',
       targetMs: 20,
       request: (i) => ['/api/journal/list.json', { limit: PAGE, offset: (i % 20) * PAGE }],
+    },
+    {
+      id: 'api.journal.deep',
+      label: 'API journal list page at offset 10,000, p99',
+      targetMs: 20,
+      request: (i) => ['/api/journal/list.json', { limit: PAGE, offset: DEEP + (i % 20) * PAGE }],
     },
     {
       id: 'api.journal.filtered',

@@ -69,8 +69,23 @@ function offsetAt(unix: number, tz: string): number {
   return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) / 1000 - unix;
 }
 
+// A zone's midnights do not change while the process runs: each is computed once (a series over a
+// year asks for 366 of them per request). Bounded, so odd inputs cannot grow it without end.
+const dayStarts = new Map<string, number>();
+const DAY_STARTS_KEPT = 100_000;
+
 /** Unix seconds of local midnight starting the day `YYYY-MM-DD`. */
 export function dayStart(day: string, tz: string): number {
+  const key = `${tz}|${day}`;
+  let start = dayStarts.get(key);
+  if (start === undefined) {
+    if (dayStarts.size >= DAY_STARTS_KEPT) dayStarts.clear();
+    dayStarts.set(key, (start = computeDayStart(day, tz)));
+  }
+  return start;
+}
+
+function computeDayStart(day: string, tz: string): number {
   const [y, m, d] = day.split('-').map(Number) as [number, number, number];
   const naive = Date.UTC(y, m - 1, d) / 1000;
   // Two passes settle the offset when midnight sits next to a DST change.
