@@ -21,6 +21,9 @@ export {
 };
 export type { EmbeddedLogOptions };
 
+/** How often table statistics are refreshed where the data changed enough (SQLite decides). */
+const OPTIMIZE_EVERY_MS = 3_600_000;
+
 /** Every port bound to the one embedded database file under `dataDir`. */
 export interface EmbeddedAdapters {
   db: Db;
@@ -40,6 +43,8 @@ export function openEmbedded(
 ): EmbeddedAdapters {
   const db = openDatabase(dataDir, options);
   const eventLog = new SqliteEventLog(db, options);
+  const optimize = setInterval(() => db.pragma('optimize'), OPTIMIZE_EVERY_MS);
+  optimize.unref();
   return {
     db,
     eventLog,
@@ -50,6 +55,7 @@ export function openEmbedded(
     postbacks: new SqlitePostbackStore(db),
     welcomes: new SqliteWelcomeStore(db),
     close: async () => {
+      clearInterval(optimize);
       await eventLog.close();
       db.close();
     },
