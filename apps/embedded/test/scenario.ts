@@ -452,6 +452,25 @@ export function describeLifecycle(title: string, start: () => Promise<Stack>, ti
       expect((await post(lastStart)).status).toBe(200);
       expect((await post({ update_id: 999_999, chat_member: { chat: { id: 'nope' } } })).status).toBe(200);
       expect((await post(lastJoin, 'wrong-secret')).status).toBe(401);
+      // Refusals name the problem; nothing refused reaches the log.
+      const raw = async (path: string, body: string, secret = bot.secret) => {
+        const res = await fetch(`${stack.webhookUrl}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret },
+          body,
+        });
+        return { status: res.status, body: (await res.json()) as { error: string; message: string } };
+      };
+      const route = `/telegram/webhook/${bot.id}`;
+      expect(await raw(route, '{"update_id": 5,')).toMatchObject({ status: 400, body: { error: 'body' } });
+      expect(await raw(route, JSON.stringify({ pad: 'x'.repeat(1 << 20) }))).toMatchObject({
+        status: 413,
+        body: { error: 'body' },
+      });
+      expect(await raw('/telegram/webhook/123456', JSON.stringify(lastJoin))).toMatchObject({
+        status: 404,
+        body: { error: 'notfound', message: 'unknown bot 123456' },
+      });
       await stack.settled();
       expect((await api.ok('/api/stats/summary.json')).data).toEqual(before.data);
       expect((await api.ok('/api/journal/list.json')).total).toBe(journalBefore);

@@ -26,12 +26,13 @@ import { MembershipRecheck } from './membership-recheck';
 import { PollingRunner } from './polling';
 import { TelegramClients } from '@subtrack/telegram';
 import { UpdateIngestor } from './update-ingestor';
-import { WebhookController } from './webhook.controller';
+import { GroupCommit } from './group-commit';
+import { WebhookRoute } from './webhook-route';
 import { WelcomeSender } from './welcome-sender';
 
 /**
  * Starts long polling when configured; otherwise (re)registers the bots' webhooks when PUBLIC_URL is
- * set, and webhook updates arrive through WebhookController.
+ * set, and webhook updates arrive through WebhookRoute.
  */
 @Injectable()
 export class IngestLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -92,7 +93,6 @@ export class IngestLifecycle implements OnApplicationBootstrap, OnApplicationShu
 }
 
 @Module({
-  controllers: [WebhookController],
   providers: [
     {
       provide: TelegramClients,
@@ -107,7 +107,7 @@ export class IngestLifecycle implements OnApplicationBootstrap, OnApplicationShu
     {
       provide: UpdateIngestor,
       useFactory: (catalog: CatalogStore, store: IngestStore, log: EventLog) =>
-        new UpdateIngestor(catalog, store, log),
+        new UpdateIngestor(catalog, store, new GroupCommit(log)),
       inject: [CATALOG_STORE, INGEST_STORE, EVENT_LOG],
     },
     {
@@ -159,6 +159,7 @@ export class IngestLifecycle implements OnApplicationBootstrap, OnApplicationShu
       inject: [LEAD_STORE, CATALOG_STORE, EVENT_LOG, TelegramClients, BotApiGate, CONFIG, CLOCK],
     },
     IngestLifecycle,
+    WebhookRoute,
   ],
   exports: [TelegramClients],
 })

@@ -21,7 +21,7 @@ export class UpdateIngestor {
   constructor(
     private readonly catalog: CatalogStore,
     private readonly store: IngestStore,
-    private readonly log: EventLog,
+    private readonly log: Pick<EventLog, 'append'>,
     private readonly now: () => number = () => Math.floor(Date.now() / 1000),
   ) {}
 

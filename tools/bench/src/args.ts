@@ -1,6 +1,6 @@
 import { parseArgs as parseArgsWith } from 'node:util';
 
-export const BENCHES = ['raw', 'ingest', 'api', 'telegram'] as const;
+export const BENCHES = ['raw', 'ingest', 'webhook', 'api', 'telegram'] as const;
 export type BenchName = (typeof BENCHES)[number];
 
 export interface Sizes {
@@ -15,6 +15,8 @@ export interface Sizes {
   requests: number;
   /** /starts of the Telegram burst. */
   starts: number;
+  /** Seconds of load on each side of the webhook comparison. */
+  webhookSeconds: number;
 }
 
 export interface BenchOptions extends Sizes {
@@ -32,6 +34,7 @@ export const FULL: Sizes = {
   journal: 5_000_000,
   requests: 300,
   starts: 600,
+  webhookSeconds: 10,
 };
 
 /** Small enough for a run well under a minute, large enough to exercise every path. */
@@ -42,6 +45,7 @@ export const QUICK: Sizes = {
   journal: 100_000,
   requests: 100,
   starts: 150,
+  webhookSeconds: 3,
 };
 
 export const USAGE = `Usage: npm run bench -- [options]      (after npm run build)
@@ -56,6 +60,7 @@ Runs the embedded-mode benchmarks of SPEC §9 and prints each figure beside its 
   --journal N          journal rows the API run is filled with (default ${FULL.journal})
   --requests N         timed requests per API endpoint (default ${FULL.requests})
   --starts N           /starts of the Telegram burst (default ${FULL.starts})
+  --webhook-seconds N  seconds of load on the webhook and on its bare anchor (default ${FULL.webhookSeconds})
   --seed N             seed of the generated traffic and data (default 1)
   --json PATH          also write the results as JSON to PATH
   --help
@@ -89,6 +94,7 @@ const SIZE_FLAGS: Record<string, [keyof Sizes, number]> = {
   journal: ['journal', 0],
   requests: ['requests', 10],
   starts: ['starts', 10],
+  'webhook-seconds': ['webhookSeconds', 1],
 };
 
 /** Parses argv (without node and script); returns null when --help was asked for. */

@@ -3,6 +3,7 @@ import { apiLatency } from './api-latency';
 import type { BenchOptions } from './args';
 import { ingestDirect, ingestPolling, type IngestRun } from './ingest';
 import { telegramBurst } from './telegram';
+import { webhookIngest } from './webhook';
 import { rawEngineLimit } from './raw-engine';
 import {
   formatTable,
@@ -87,6 +88,13 @@ export async function runBenchmarks(options: BenchOptions, log: Log): Promise<Be
       if (r && raw !== null) r.figures.push(ratioToRaw(r, raw));
       keep(r);
     }
+  }
+  if (options.benches.includes('webhook')) {
+    keep(
+      await attempt('webhook ingest', log, errors, () =>
+        webhookIngest({ seconds: options.webhookSeconds, seed: options.seed, log }),
+      ),
+    );
   }
   if (options.benches.includes('api')) {
     keep(
