@@ -314,6 +314,21 @@ export const OPENAPI = {
         responses: ok({ type: 'object' }),
       },
     },
+    '/api/postbacks/secret.json': {
+      post: {
+        summary:
+          'Start or rotate postback signing (X-Signature: t=<unix>,v1=<HMAC-SHA256 of "t.METHOD.url.body">); the new key is shown once, the replaced one signs beside it for 24 h; off stops signing',
+        requestBody: json({ campaign: int, off: { type: 'boolean' } }, []),
+        responses: ok({
+          type: 'object',
+          properties: {
+            campaign: { type: ['integer', 'null'] },
+            secret: { type: ['string', 'null'] },
+            previous_valid_until: { type: ['string', 'null'] },
+          },
+        }),
+      },
+    },
     '/telegram/webhook/{botId}': {
       post: {
         summary: 'Telegram webhook (X-Telegram-Bot-Api-Secret-Token required)',

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Post, Query } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
 import { CLOCK, type Clock } from '@subtrack/config';
 import { LEAD_STATUS_NAMES, type LeadStatusName } from '@subtrack/contracts';
 import { formatDateTime } from '@subtrack/domain';
@@ -14,6 +15,8 @@ import { ApiError, badParam } from './api-error';
 import { authenticate } from './auth';
 import {
   asBody,
+  bodyBool,
+  bodyInt,
   bodyString,
   intParam,
   pageParams,
@@ -23,6 +26,8 @@ import {
 } from './params';
 
 const STATES: readonly DeliveryState[] = ['pending', 'delivered', 'failed'];
+/** How long a replaced signing key keeps signing beside the new one. */
+export const SIGNING_OVERLAP_S = 24 * 3600;
 
 function present(d: PostbackDelivery, tz: string) {
   const last = d.attempts[d.attempts.length - 1];
@@ -86,5 +91,45 @@ export class PostbacksController {
     // Due now, on the seconds clock of the API; the sender works in milliseconds.
     await this.postbacks.resend(id, this.now() * 1000);
     return { status: 'ok', data: { id, state: 'pending' } };
+  }
+
+  /**
+   * Starts or rotates signing: a new key for the account (or one campaign), shown once. The key it
+   * replaces keeps signing beside it for 24 hours. `off` stops signing in that scope.
+   */
+  @Post('secret.json')
+  @HttpCode(200)
+  async secret(@Query() q: Q, @Body() raw: unknown, @Headers('authorization') header?: string) {
+    const account = await authenticate(this.catalog, q, header);
+    const body = asBody(raw);
+    const campaignId = bodyInt(body, 'campaign', { min: 1 });
+    if (campaignId !== undefined) {
+      const campaign = await this.catalog.getCampaign(campaignId);
+      if (!campaign || campaign.account !== account.id)
+        throw new ApiError(404, 'notfound', `campaign: campaign ${campaignId} not found`);
+    }
+    const scope = campaignId ?? 0;
+    if (bodyBool(body, 'off')) {
+      await this.catalog.removeSigningSecrets(account.id, scope);
+      return {
+        status: 'ok',
+        data: { campaign: campaignId ?? null, secret: null, previous_valid_until: null },
+      };
+    }
+    const now = this.now();
+    const replaced = (await this.catalog.signingSecrets(account.id, scope, now)).some((s) => s.retires === 0);
+    const secret = `whsec_${randomBytes(24).toString('base64url')}`;
+    await this.catalog.rotateSigningSecret(
+      { account: account.id, campaign: scope, secret, created: now },
+      now + SIGNING_OVERLAP_S,
+    );
+    return {
+      status: 'ok',
+      data: {
+        campaign: campaignId ?? null,
+        secret,
+        previous_valid_until: replaced ? formatDateTime(now + SIGNING_OVERLAP_S, account.timezone) : null,
+      },
+    };
   }
 }

@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import {
   type Api,
@@ -16,7 +18,13 @@ type Mode = 'ok' | 'fail' | 'hang';
 /** A postback receiver on loopback that answers 200, 500, or never, as the test says. */
 export class Receiver {
   mode: Mode = 'ok';
-  readonly requests: { method: string; url: URL; body: string; answered: number | null }[] = [];
+  readonly requests: {
+    method: string;
+    url: URL;
+    headers: Record<string, string | string[] | undefined>;
+    body: string;
+    answered: number | null;
+  }[] = [];
   private server!: Server;
   private readonly hanging = new Set<() => void>();
 
@@ -30,6 +38,7 @@ export class Receiver {
         const entry = {
           method: req.method!,
           url: new URL(req.url!, 'http://x'),
+          headers: req.headers,
           body,
           answered: null as number | null,
         };
@@ -62,6 +71,16 @@ export class Receiver {
     this.server.closeAllConnections();
     await new Promise((r) => this.server.close(r));
   }
+}
+
+type Verify = (header: string, secret: string, method: string, url: string, body: string) => boolean;
+
+/** The README's own verification snippet, so that what the README tells receivers is what works. */
+function readmeVerifier(): Verify {
+  const readme = fs.readFileSync(path.join(__dirname, '../../../README.md'), 'utf8');
+  const code = /<!-- verify-postback -->\s*```js\n([\s\S]*?)```/.exec(readme)?.[1];
+  if (!code) throw new Error('README has no verify-postback snippet');
+  return new Function('require', `${code}\nreturn verifyPostback;`)(require) as Verify;
 }
 
 const waitUntil = async (what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> => {
@@ -325,5 +344,76 @@ export function describePostbacks(title: string, start: () => Promise<Stack>): v
         changes,
       );
     }, 900_000);
+
+    it("signs postbacks so that a receiver verifies them with the README's snippet, through a rotation", async () => {
+      const verify = readmeVerifier();
+      const fake = stack.telegram.fake;
+      const { api: signed } = await createAccount(stack, 'signed');
+      await signed.post('/api/postbacks/global.json', {
+        postbacks: { wait: `${receiver.base}/signed?l={lead}&c={click}` },
+      });
+      const { bot, chat } = await botWithChat(stack, signed, 'signed_bot', 'Signed');
+      const campaign = (
+        await signed.post('/api/campaigns/add.json', {
+          name: 's',
+          bot: bot.id,
+          chat: chat.id,
+          join_mode: 'direct',
+        })
+      ).body.data;
+      let n = 0;
+      /** A new lead's wait postback, as the receiver got it. */
+      const next = async () => {
+        const click = `k${++n}`;
+        fake.userStartsBot(fake.createUser({ first_name: `S${n}` }), bot, `${campaign.code}-${click}`);
+        let got: (typeof receiver.requests)[number] | undefined;
+        await waitUntil(`postback ${click}`, async () => {
+          got = receiver.requests.find(
+            (r) => r.url.pathname === '/signed' && r.url.searchParams.get('c') === click,
+          );
+          return got !== undefined;
+        });
+        const header = got!.headers['x-signature'];
+        const url = `${receiver.base}${got!.url.pathname}${got!.url.search}`;
+        return {
+          header: typeof header === 'string' ? header : undefined,
+          check: (secret: string) => verify(String(header), secret, got!.method, url, got!.body),
+        };
+      };
+
+      /** New leads until one's postback meets `ok`: a changed key reaches every sender within seconds. */
+      const until = async (what: string, ok: (p: Awaited<ReturnType<typeof next>>) => boolean) => {
+        const deadline = Date.now() + 60_000;
+        for (;;) {
+          const p = await next();
+          if (ok(p)) return p;
+          if (Date.now() > deadline) throw new Error(`no postback ${what} within 60 s`);
+        }
+      };
+
+      expect((await next()).header).toBeUndefined();
+      const first = await signed.post('/api/postbacks/secret.json', {});
+      expect(first.status).toBe(200);
+      expect(first.body.data).toMatchObject({ campaign: null, previous_valid_until: null });
+      const a: string = first.body.data.secret;
+      const one = await until('signed with the first key', (p) => p.header !== undefined);
+      expect(one.check(a)).toBe(true);
+      expect(one.check('whsec_wrong')).toBe(false);
+      expect(one.header!.match(/v1=/g)).toHaveLength(1);
+
+      const second = await signed.post('/api/postbacks/secret.json', {});
+      const b: string = second.body.data.secret;
+      expect(second.body.data.previous_valid_until).toEqual(expect.any(String));
+      const both = await until('signed with both keys', (p) => p.check(b));
+      expect(both.check(a)).toBe(true);
+      expect(both.header!.match(/v1=/g)).toHaveLength(2);
+
+      expect((await signed.post('/api/postbacks/secret.json', { off: true })).status).toBe(200);
+      const other = await createAccount(stack, 'not-signed');
+      expect((await other.api.post('/api/postbacks/secret.json', { campaign: campaign.id })).status).toBe(
+        404,
+      );
+      await until('unsigned again', (p) => p.header === undefined);
+    }, 300_000);
   });
 }

@@ -20,6 +20,7 @@ import {
 import { LogConsumer } from '@subtrack/runtime';
 import { LeadProjector } from './lead-projector';
 import { PostbackSender } from './postback-sender';
+import { PostbackSigner } from './postback-signer';
 
 export const LEAD_PROJECTION_GROUP = ConsumerGroups.leadProjection;
 
@@ -41,10 +42,16 @@ export class LeadProjectionConsumer extends LogConsumer {
 export class PostbackDelivery implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly sender: PostbackSender;
 
-  constructor(@Inject(POSTBACK_STORE) store: PostbackStore, @Inject(CONFIG) config: Config) {
+  constructor(
+    @Inject(POSTBACK_STORE) store: PostbackStore,
+    @Inject(CATALOG_STORE) catalog: CatalogStore,
+    @Inject(CONFIG) config: Config,
+  ) {
+    const signer = new PostbackSigner(catalog);
     this.sender = new PostbackSender(store, {
       allowPrivate: config.POSTBACK_ALLOW_PRIVATE,
       maxRetryDelayMs: config.POSTBACK_RETRY_MAX_MS,
+      headersFor: (d, at) => signer.headersFor(d, at),
     });
   }
 

@@ -49,7 +49,7 @@ export interface HttpTarget {
  */
 export function requestTarget(
   target: HttpTarget,
-  opts: { allowPrivate: boolean; timeoutMs: number },
+  opts: { allowPrivate: boolean; timeoutMs: number; headers?: Record<string, string> },
 ): Promise<number> {
   const url = new URL(target.url);
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
@@ -57,10 +57,12 @@ export function requestTarget(
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (!opts.allowPrivate && isIP(host) && isPrivateAddress(host)) return Promise.reject(blocked(host, host));
   const send = url.protocol === 'https:' ? https.request : http.request;
-  const headers: Record<string, string | number> =
-    target.method === 'POST'
+  const headers: Record<string, string | number> = {
+    ...opts.headers,
+    ...(target.method === 'POST'
       ? { 'content-type': bodyType(target.body), 'content-length': Buffer.byteLength(target.body) }
-      : {};
+      : {}),
+  };
   return new Promise<number>((resolve, reject) => {
     const req = send(url, {
       method: target.method,

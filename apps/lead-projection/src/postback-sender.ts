@@ -14,6 +14,8 @@ export interface SenderOptions {
   leaseMs?: number;
   pollMs?: number;
   now?: () => number;
+  /** Extra headers of one attempt (the signature), made at send time so a rotated key applies at once. */
+  headersFor?: (d: PostbackDelivery, at: number) => Promise<Record<string, string>>;
 }
 
 /**
@@ -39,6 +41,7 @@ export class PostbackSender {
       pollMs: 500,
       now: Date.now,
       maxRetryDelayMs: MAX_RETRY_MS,
+      headersFor: async () => ({}),
       ...options,
     };
   }
@@ -81,7 +84,11 @@ export class PostbackSender {
     let status: number | null = null;
     let error = '';
     try {
-      status = await requestTarget(d, { allowPrivate: this.o.allowPrivate, timeoutMs: this.o.timeoutMs });
+      status = await requestTarget(d, {
+        allowPrivate: this.o.allowPrivate,
+        timeoutMs: this.o.timeoutMs,
+        headers: await this.o.headersFor(d, at),
+      });
       if (status < 200 || status > 299) error = `HTTP ${status}`;
     } catch (err) {
       error = describe(err);

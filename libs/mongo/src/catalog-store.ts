@@ -1,5 +1,14 @@
-import type { Account, Bot, BotChat, Campaign, CatalogStore, NewCampaign, BotStatus } from '@subtrack/ports';
-import type { AccountDoc, BotDoc, CampaignDoc, ChatDoc, Models } from './models';
+import type {
+  Account,
+  Bot,
+  BotChat,
+  Campaign,
+  CatalogStore,
+  NewCampaign,
+  BotStatus,
+  SigningSecret,
+} from '@subtrack/ports';
+import type { AccountDoc, BotDoc, CampaignDoc, ChatDoc, Models, SigningSecretDoc } from './models';
 import { isDuplicateKey, nextId } from './writes';
 
 const toAccount = (d: AccountDoc): Account => ({
@@ -186,4 +195,34 @@ export class MongoCatalogStore implements CatalogStore {
       .exec();
     return doc ? toCampaign(doc) : null;
   }
+
+  async rotateSigningSecret(secret: Omit<SigningSecret, 'retires'>, retireAt: number): Promise<void> {
+    const scope = { account: secret.account, campaign: secret.campaign };
+    // In this order a crash part-way leaves the old key signing until retireAt, and a retried
+    // rotation completes it.
+    await this.m.signingSecrets.deleteMany({ ...scope, retires: { $gt: 0 } }).exec();
+    await this.m.signingSecrets.updateMany({ ...scope, retires: 0 }, { $set: { retires: retireAt } }).exec();
+    await this.m.signingSecrets
+      .updateOne(
+        { _id: `${secret.account}:${secret.campaign}:${secret.secret}` },
+        { $set: { ...secret, retires: 0 } },
+        { upsert: true },
+      )
+      .exec();
+  }
+
+  async removeSigningSecrets(account: number, campaign: number): Promise<void> {
+    await this.m.signingSecrets.deleteMany({ account, campaign }).exec();
+  }
+
+  async signingSecrets(account: number, campaign: number, now: number): Promise<SigningSecret[]> {
+    const docs = await this.m.signingSecrets.find({ account, campaign }).lean<SigningSecretDoc[]>().exec();
+    return currentFirst(docs.map(({ _id, ...s }) => s).filter((s) => s.retires === 0 || s.retires > now));
+  }
+}
+
+/** The current key, then the retiring ones, latest retirement first. */
+export function currentFirst(secrets: SigningSecret[]): SigningSecret[] {
+  const rank = (s: SigningSecret): number => (s.retires === 0 ? Infinity : s.retires);
+  return secrets.sort((a, b) => rank(b) - rank(a));
 }

@@ -424,6 +424,21 @@ const welcomeClaims = new Schema<ClaimDoc>({ _id: String, until: Number }, plain
 
 const appliedEvents = new Schema<{ _id: string }>({ _id: String }, plain);
 
+/** `_id` = account:campaign:secret, so a key is stored once per scope. */
+export interface SigningSecretDoc {
+  _id: string;
+  account: number;
+  campaign: number;
+  secret: string;
+  created: number;
+  retires: number;
+}
+const signingSecrets = new Schema<SigningSecretDoc>(
+  { _id: String, account: Number, campaign: Number, secret: String, created: Number, retires: Number },
+  plain,
+);
+signingSecrets.index({ account: 1, campaign: 1 });
+
 /** Every model, bound to one connection under fixed collection names. */
 export function bindModels(conn: Connection) {
   return {
@@ -444,6 +459,7 @@ export function bindModels(conn: Connection) {
     appliedEvents: conn.model('AppliedEvent', appliedEvents, 'applied_events'),
     leadRollups: conn.model('LeadRollup', leadRollups, 'rollup_leads'),
     organicRollups: conn.model('OrganicRollup', organicRollups, 'rollup_organic'),
+    signingSecrets: conn.model('SigningSecret', signingSecrets, 'signing_secrets'),
   };
 }
 

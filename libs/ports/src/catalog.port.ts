@@ -66,6 +66,17 @@ export interface Campaign {
 
 export type NewCampaign = Omit<Campaign, 'id'>;
 
+/** A key postbacks are signed with. Campaign 0: the account's, for every campaign without its own. */
+export interface SigningSecret {
+  account: number;
+  campaign: number;
+  secret: string;
+  /** Unix seconds. */
+  created: number;
+  /** Unix seconds from which it no longer signs; 0 while it is the scope's current key. */
+  retires: number;
+}
+
 /** Accounts, bots, chats and campaigns: the configuration every service reads. */
 export interface CatalogStore {
   createAccount(input: Omit<Account, 'id'>): Promise<Account>;
@@ -90,4 +101,14 @@ export interface CatalogStore {
   listCampaigns(account: number): Promise<Campaign[]>;
   /** The bot's default campaign, for a bare /start or an unknown code. */
   defaultCampaign(bot: number): Promise<Campaign | null>;
+
+  /**
+   * Makes `secret` its scope's current key. The key it replaces keeps signing until `retireAt`
+   * (rotation without a gap); any key retired before that is dropped.
+   */
+  rotateSigningSecret(secret: Omit<SigningSecret, 'retires'>, retireAt: number): Promise<void>;
+  /** Stops signing in the scope: every key of it dropped. */
+  removeSigningSecrets(account: number, campaign: number): Promise<void>;
+  /** The scope's keys still signing at `now`, the current one first. */
+  signingSecrets(account: number, campaign: number, now: number): Promise<SigningSecret[]>;
 }

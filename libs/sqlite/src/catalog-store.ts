@@ -1,4 +1,13 @@
-import type { Account, Bot, BotChat, Campaign, CatalogStore, NewCampaign, BotStatus } from '@subtrack/ports';
+import type {
+  Account,
+  Bot,
+  BotChat,
+  Campaign,
+  CatalogStore,
+  NewCampaign,
+  BotStatus,
+  SigningSecret,
+} from '@subtrack/ports';
 import type { Db } from './database';
 
 interface AccountRow {
@@ -193,5 +202,36 @@ export class SqliteCatalogStore implements CatalogStore {
       )
       .get(bot);
     return row ? toCampaign(row) : null;
+  }
+
+  async rotateSigningSecret(secret: Omit<SigningSecret, 'retires'>, retireAt: number): Promise<void> {
+    this.db.transaction(() => {
+      const scope = [secret.account, secret.campaign];
+      this.db
+        .prepare('DELETE FROM signing_secrets WHERE account = ? AND campaign = ? AND retires > 0')
+        .run(...scope);
+      this.db
+        .prepare('UPDATE signing_secrets SET retires = ? WHERE account = ? AND campaign = ? AND retires = 0')
+        .run(retireAt, ...scope);
+      this.db
+        .prepare(
+          'INSERT OR REPLACE INTO signing_secrets (account, campaign, secret, created, retires) VALUES (?, ?, ?, ?, 0)',
+        )
+        .run(...scope, secret.secret, secret.created);
+    })();
+  }
+
+  async removeSigningSecrets(account: number, campaign: number): Promise<void> {
+    this.db.prepare('DELETE FROM signing_secrets WHERE account = ? AND campaign = ?').run(account, campaign);
+  }
+
+  async signingSecrets(account: number, campaign: number, now: number): Promise<SigningSecret[]> {
+    return this.db
+      .prepare<[number, number, number], SigningSecret>(
+        `SELECT account, campaign, secret, created, retires FROM signing_secrets
+         WHERE account = ? AND campaign = ? AND (retires = 0 OR retires > ?)
+         ORDER BY retires = 0 DESC, retires DESC`,
+      )
+      .all(account, campaign, now);
   }
 }

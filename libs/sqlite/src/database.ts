@@ -115,6 +115,10 @@ CREATE TABLE IF NOT EXISTS welcomes (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS welcomes_due ON welcomes(state, next_at);
 CREATE INDEX IF NOT EXISTS welcomes_lead ON welcomes(lead, created DESC, id DESC);
+CREATE TABLE IF NOT EXISTS signing_secrets (
+  account INTEGER NOT NULL, campaign INTEGER NOT NULL, secret TEXT NOT NULL, created INTEGER NOT NULL,
+  retires INTEGER NOT NULL, PRIMARY KEY (account, campaign, secret)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS stats_checkpoints (part INTEGER PRIMARY KEY, seq INTEGER NOT NULL);
 `;
 

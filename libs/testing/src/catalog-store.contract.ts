@@ -190,5 +190,38 @@ export function catalogStoreContract(name: string, factory: () => Promise<StoreF
         expect(await store().defaultCampaign(sample.bot)).toEqual(older);
       });
     });
+
+    describe('signing secrets', () => {
+      const T: number = sample.time;
+      const key = (secret: string, created: number = T) => ({ account: 1, campaign: 0, secret, created });
+
+      it('keeps one current key per scope; a rotation lets the old one sign until it retires', async () => {
+        expect(await store().signingSecrets(1, 0, T)).toEqual([]);
+        await store().rotateSigningSecret(key('a'), T + 100);
+        expect(await store().signingSecrets(1, 0, T)).toEqual([{ ...key('a'), retires: 0 }]);
+
+        await store().rotateSigningSecret(key('b', T + 1), T + 100);
+        expect(await store().signingSecrets(1, 0, T + 1)).toEqual([
+          { ...key('b', T + 1), retires: 0 },
+          { ...key('a'), retires: T + 100 },
+        ]);
+        expect(await store().signingSecrets(1, 0, T + 100)).toEqual([{ ...key('b', T + 1), retires: 0 }]);
+
+        // A third rotation drops the retiring key at once: at most two keys sign.
+        await store().rotateSigningSecret(key('c', T + 2), T + 200);
+        expect((await store().signingSecrets(1, 0, T + 2)).map((s) => s.secret)).toEqual(['c', 'b']);
+      });
+
+      it('keeps scopes apart and removes one scope only', async () => {
+        await store().rotateSigningSecret(key('acct'), T + 100);
+        await store().rotateSigningSecret({ ...key('camp'), campaign: 7 }, T + 100);
+        await store().rotateSigningSecret({ ...key('other'), account: 2 }, T + 100);
+        expect((await store().signingSecrets(1, 7, T)).map((s) => s.secret)).toEqual(['camp']);
+        await store().removeSigningSecrets(1, 0);
+        expect(await store().signingSecrets(1, 0, T)).toEqual([]);
+        expect((await store().signingSecrets(1, 7, T)).map((s) => s.secret)).toEqual(['camp']);
+        expect((await store().signingSecrets(2, 0, T)).map((s) => s.secret)).toEqual(['other']);
+      });
+    });
   });
 }

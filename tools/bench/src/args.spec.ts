@@ -4,7 +4,7 @@ describe('bench options', () => {
   it('runs everything at SPEC sizes by default, and small with --quick', () => {
     expect(parseArgs([])).toEqual({
       ...FULL,
-      benches: ['raw', 'ingest', 'api', 'telegram'],
+      benches: ['raw', 'ingest', 'webhook', 'api', 'telegram'],
       seed: 1,
       json: null,
     });
@@ -13,10 +13,20 @@ describe('bench options', () => {
 
   it('lets explicit sizes win over --quick and picks benches in their own order', () => {
     expect(
-      parseArgs(['--quick', '--leads', '200_000', '--only=api,raw', '--json', 'out.json']),
+      parseArgs([
+        '--quick',
+        '--leads',
+        '200_000',
+        '--webhook-seconds',
+        '4',
+        '--only=api,raw',
+        '--json',
+        'out.json',
+      ]),
     ).toMatchObject({
       ...QUICK,
       leads: 200_000,
+      webhookSeconds: 4,
       benches: ['raw', 'api'],
       json: 'out.json',
     });
