@@ -9,6 +9,7 @@ import { SqliteStatsStore } from './stats-store';
 import { SqliteWelcomeStore } from './welcome-store';
 
 export { openDatabase, DB_FILE } from './database';
+export { backupDatabase, restoreDatabase } from './backup';
 export type { Db } from './database';
 export {
   SqliteEventLog,

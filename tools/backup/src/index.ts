@@ -1,0 +1,1 @@
+export { backupDatabase, restoreDatabase } from '@subtrack/sqlite';
