@@ -1,4 +1,11 @@
-import { Controller, Get, Module } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Module,
+  RequestMethod,
+  type MiddlewareConsumer,
+  type NestModule,
+} from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { CONFIG, type Config } from '@subtrack/config';
 import { ConsumerGroups, Topics } from '@subtrack/contracts';
@@ -13,6 +20,7 @@ import {
   type StatsStore,
 } from '@subtrack/ports';
 import { TelegramClients } from '@subtrack/telegram';
+import { AbuseLimits } from './abuse-limits';
 import { AccountController, AdminController } from './account.controllers';
 import { ApiErrorFilter } from './api-error';
 import { DataController } from './data.controllers';
@@ -76,4 +84,8 @@ export class MetaController {
     },
   ],
 })
-export class ApiGatewayModule {}
+export class ApiGatewayModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(AbuseLimits).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
+  }
+}

@@ -52,7 +52,8 @@ export const OPENAPI = {
     },
     responses: {
       Error: {
-        description: 'error (400 param, 401 key, 404 notfound or func, 413 limit: body too large, 500 db)',
+        description:
+          'error (400 param, 401 key, 404 notfound or func, 413 limit: body too large, 429 limit: request or failed-authentication limit, with Retry-After in seconds, 500 db)',
         content: {
           'application/json': {
             schema: {

@@ -33,9 +33,15 @@ export const LEAD_CSV_COLUMNS = [
   'updated',
 ] as const;
 
-const csvCell = (v: string | number): string => {
-  const s = String(v);
-  return /[",\r\n]/.test(s) || /^[=+\-@]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+/**
+ * One CSV cell. Text a spreadsheet would run as a formula (starting with =, +, -, @, tab or CR; a
+ * click id or username is whatever the ad network or user chose) gets a leading apostrophe, so it
+ * opens as text; cells with quotes, commas or line breaks are quoted.
+ */
+export const csvCell = (v: string | number): string => {
+  let s = String(v);
+  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
 export function leadCsvLine(l: StoredLead, tz: string): string {

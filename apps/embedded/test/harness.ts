@@ -92,7 +92,9 @@ export interface EmbeddedStack extends Stack {
 }
 
 /** Fake Bot API + the embedded product on a temporary data dir, wired by webhook or polling. */
-export async function startStack(opts: { mode?: TelegramMode } = {}): Promise<EmbeddedStack> {
+export async function startStack(
+  opts: { mode?: TelegramMode; env?: Record<string, string> } = {},
+): Promise<EmbeddedStack> {
   const telegram = await startFakeTelegram({ port: 0, webhookRetryMs: 50 });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'subtrack-e2e-'));
   const port = await freePort();
@@ -110,6 +112,7 @@ export async function startStack(opts: { mode?: TelegramMode } = {}): Promise<Em
       TELEGRAM_RECHECK_PER_MINUTE: String(RECHECK_PER_MINUTE),
       WELCOME_HOLD_MS: String(WELCOME_HOLD_MS),
       ...(mode === 'polling' ? {} : { PUBLIC_URL: `http://127.0.0.1:${port}` }),
+      ...opts.env,
     });
   let config = configFor(opts.mode ?? 'webhook');
   const boot = () => startEmbedded({ config, clock: () => clock.now, logger: ['error'], idlePollMs: 50 });
@@ -156,6 +159,7 @@ export async function startStack(opts: { mode?: TelegramMode } = {}): Promise<Em
 export interface ApiAnswer {
   status: number;
   body: any;
+  headers: Headers;
 }
 
 /** A client of the product's HTTP API holding one account's key. */
@@ -178,6 +182,7 @@ export class Api {
     return {
       status: res.status,
       body: res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text,
+      headers: res.headers,
     };
   }
 
@@ -191,7 +196,7 @@ export class Api {
       },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
-    return { status: res.status, body: await res.json() };
+    return { status: res.status, body: await res.json(), headers: res.headers };
   }
 
   /** GET that must succeed; returns `data` (and `total` when present). */

@@ -73,6 +73,12 @@ const schema = z.object({
   /** How often a welcome held for an unhealthy bot or chat (token revoked, no admin rights) looks again (ms). */
   WELCOME_HOLD_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
   TELEGRAM_RECHECK_PER_MINUTE: z.coerce.number().int().min(0).max(6000).default(20),
+  /** API requests a minute per API key (a minute's worth may come at once); 0 turns the limit off. */
+  API_RATE_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(600),
+  /** Failed authentications a minute per client address, admin token included; 0 turns the limit off. */
+  AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(20),
+  /** Take the client address from X-Forwarded-For (behind a reverse proxy that sets it). */
+  TRUST_PROXY: flag.default('0'),
   /** How often services look for bots registered by another process (ms). */
   BOT_REFRESH_MS: z.coerce.number().int().min(100).default(2000),
 });

@@ -24,3 +24,4 @@ export {
 export type { Templates, MacroValues, RetryOptions } from './postback/postback';
 export { planBuckets, bucketOf, BUCKET_SIZES } from './stats/buckets';
 export type { BucketPlan, BucketSize, Stretch } from './stats/buckets';
+export { TokenBuckets } from './limits/token-buckets';
