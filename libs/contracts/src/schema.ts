@@ -1,12 +1,17 @@
 import { z } from 'zod';
-import { EVENT_VERSION, JOURNAL_ACTIONS, type DomainEvent } from './events';
+import { EVENT_VERSION, JOURNAL_ACTIONS, type DomainEvent, type LeadStatus } from './events';
 
 // One schema for every event crossing a process boundary: consumers validate at the edge instead
 // of trusting whatever a topic hands them.
 const int = z.number().int();
 const subscriber = z.object({ id: int, username: z.string() });
 const chatInfo = z.object({ id: int, title: z.string(), type: z.string(), username: z.string() });
-const status = z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3), z.literal(4)]);
+// Checked directly rather than as a union of literals: a union tries each member and builds an
+// issue for every miss, on every event read.
+const status = z.custom<LeadStatus>((v) => v === 0 || v === 1 || v === 2 || v === 3 || v === 4, {
+  message: 'must be a lead status 0-4',
+});
+const bit = z.custom<0 | 1>((v) => v === 0 || v === 1, { message: 'must be 0 or 1' });
 const meta = {
   id: z.string().min(1),
   version: z.literal(EVENT_VERSION),
@@ -86,7 +91,7 @@ export const domainEventSchema = z.discriminatedUnion('type', [
       chat: int,
       subscriber,
       action: z.enum(JOURNAL_ACTIONS),
-      paid: z.union([z.literal(0), z.literal(1)]),
+      paid: bit,
     }),
   }),
 ]);

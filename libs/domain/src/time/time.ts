@@ -58,10 +58,24 @@ export function formatDateTime(unix: number, tz: string): string {
   return `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)} ${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}`;
 }
 
-/** The local calendar day (`YYYY-MM-DD`) a moment falls on. */
-export function localDay(unix: number, tz: string): string {
+function wallDay(unix: number, tz: string): string {
   const w = wall(unix, tz);
   return `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}`;
+}
+
+// The last day found per zone, as its [start, next start): events arrive roughly in time order,
+// so most lookups land in it and skip Intl altogether.
+const lastDays = new Map<string, { from: number; to: number; day: string }>();
+
+/** The local calendar day (`YYYY-MM-DD`) a moment falls on. */
+export function localDay(unix: number, tz: string): string {
+  const last = lastDays.get(tz);
+  if (last && unix >= last.from && unix < last.to) return last.day;
+  const day = wallDay(unix, tz);
+  const from = dayStart(day, tz);
+  const to = dayStart(nextDay(day), tz);
+  if (unix >= from && unix < to) lastDays.set(tz, { from, to, day });
+  return day;
 }
 
 function offsetAt(unix: number, tz: string): number {
@@ -92,7 +106,7 @@ function computeDayStart(day: string, tz: string): number {
   let guess = naive - offsetAt(naive, tz);
   guess = naive - offsetAt(guess, tz);
   // A zone that skips midnight itself (DST at 00:00) starts the day at the first moment that exists.
-  while (localDay(guess, tz) !== day && localDay(guess, tz) < day) guess += 3600;
+  while (wallDay(guess, tz) !== day && wallDay(guess, tz) < day) guess += 3600;
   return guess;
 }
 
