@@ -1,3 +1,4 @@
+import type { INestApplication } from '@nestjs/common';
 import { loadConfig } from '@subtrack/config';
 import { Topics } from '@subtrack/contracts';
 import { startEmbedded, type EmbeddedApp } from '@subtrack/embedded';
@@ -89,6 +90,8 @@ type TelegramMode = 'webhook' | 'polling';
 export interface EmbeddedStack extends Stack {
   /** Restarts on the same data dir receiving Telegram updates the other way. */
   restartIn(mode: TelegramMode): Promise<void>;
+  /** Every route the HTTP server answers, read from its router (so a new route is listed too). */
+  routes(): { method: string; path: string }[];
 }
 
 /** Fake Bot API + the embedded product on a temporary data dir, wired by webhook or polling. */
@@ -146,6 +149,20 @@ export async function startStack(
     },
     settled: () => settle(telegram, app.adapters.eventLog, app.adapters.welcomes),
     logs: () => 'embedded: the product logs to this test output',
+    routes() {
+      const express = (app.app as INestApplication).getHttpAdapter().getInstance() as {
+        router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] };
+      };
+      return express.router.stack.flatMap((layer) =>
+        // The middleware catch-all (every method, a wildcard path) is no route of its own.
+        layer.route && !layer.route.path.includes('*')
+          ? Object.keys(layer.route.methods).map((method) => ({
+              method: method.toUpperCase(),
+              path: layer.route!.path,
+            }))
+          : [],
+      );
+    },
     async close() {
       await app.close();
       telegram.fake.dispose();
