@@ -64,11 +64,7 @@ describe('embedded: no key sees or changes another account', () => {
     const user = fake.createUser({ first_name: `Ann ${MARK}`, username: `ann_${MARK}` });
     fake.userStartsBot(user, bot, `${campaign.code}-click${MARK}`);
     await stack.settled();
-    fake.userJoins(
-      user,
-      chat,
-      fake.inviteLink(fake.allMessages().at(-1)!.reply_markup!.inline_keyboard[0]![0]!.url!)!,
-    );
+    fake.userJoins(user, chat, lastInviteLink(stack, user.id));
     await stack.settled();
     const victimSecret = (await victim.post('/api/postbacks/secret.json', {})).body.data.secret as string;
     await waitFor(
