@@ -87,7 +87,10 @@ interface PolledSetup {
 }
 
 /** Account, bot, chat and campaigns through the product's API, as a user sets them up. */
-export async function setUpThroughApi(app: EmbeddedApp, fake: FakeTelegramClient): Promise<PolledSetup> {
+export async function setUpThroughApi(
+  app: Pick<EmbeddedApp, 'url'>,
+  fake: FakeTelegramClient,
+): Promise<PolledSetup> {
   const admin = new ProductApi(app.url);
   const account = await admin.post<{ data: { api_key: string } }>(
     '/api/admin/accounts/add.json',
