@@ -1,5 +1,14 @@
-import { type ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
-import type { Response } from 'express';
+import {
+  type ArgumentsHost,
+  Catch,
+  HttpException,
+  Inject,
+  Logger,
+  Optional,
+  type ExceptionFilter,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { Request, Response } from 'express';
 
 /** Stable, short error codes of the API's error envelope. */
 export type ErrorCode =
@@ -23,6 +32,27 @@ export const badParam = (name: string, problem: string): ApiError =>
 @Catch()
 export class ApiErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('api');
+  private methods: Map<string, string[]> | null = null;
+
+  constructor(@Optional() @Inject(HttpAdapterHost) private readonly host?: HttpAdapterHost) {}
+
+  /** The methods each route path answers, read once from the router. */
+  private methodsOf(path: string): string[] {
+    if (!this.methods) {
+      this.methods = new Map();
+      const app = this.host?.httpAdapter?.getInstance() as
+        { router?: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] } } | undefined;
+      for (const layer of app?.router?.stack ?? []) {
+        const route = layer.route;
+        if (!route || route.path.includes('*')) continue;
+        const list = this.methods.get(route.path) ?? [];
+        for (const m of Object.keys(route.methods)) list.push(m.toUpperCase());
+        if (list.includes('GET') && !list.includes('HEAD')) list.push('HEAD');
+        this.methods.set(route.path, list);
+      }
+    }
+    return this.methods.get(path) ?? [];
+  }
 
   catch(err: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
@@ -37,7 +67,16 @@ export class ApiErrorFilter implements ExceptionFilter {
         res.status(status).json(body);
         return;
       }
-      if (status === 404) return send(404, 'func', 'no such endpoint');
+      if (status === 404) {
+        // A known endpoint asked with a method it does not take: 405 and what it takes.
+        const req = host.switchToHttp().getRequest<Request>();
+        const allowed = this.methodsOf(req.path);
+        if (allowed.length > 0) {
+          res.setHeader('Allow', allowed.join(', '));
+          return send(405, 'func', `${req.method} is not allowed here; use ${allowed.join(' or ')}`);
+        }
+        return send(404, 'func', 'no such endpoint');
+      }
       // Nest turns body-parser's JSON SyntaxError into a bare 400: the body is the bad parameter.
       if (status === 400) return send(400, 'param', `body: not valid JSON (${err.message})`);
       return send(status, 'param', typeof body === 'string' ? body : err.message);

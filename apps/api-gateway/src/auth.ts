@@ -12,11 +12,12 @@ export function newApiKey(account: number): { key: string; hash: string } {
 }
 
 function keyFrom(query: Query, authorization: string | undefined): string | undefined {
-  if (authorization !== undefined) {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-    if (match) return match[1];
-  }
-  return typeof query['id'] === 'string' ? query['id'] : undefined;
+  const bearer = authorization === undefined ? undefined : /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1];
+  const inQuery = typeof query['id'] === 'string' && query['id'] !== '' ? query['id'] : undefined;
+  // Two different keys in one request: trusting either one would be a guess.
+  if (bearer && inQuery && bearer !== inQuery)
+    throw new ApiError(401, 'key', 'two different API keys given (Authorization header and id parameter)');
+  return bearer ?? inQuery;
 }
 
 /** Resolves the account of an API key (query `id` or `Authorization: Bearer`), or fails with 401. */

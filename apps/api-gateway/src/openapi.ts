@@ -1,20 +1,46 @@
 /** OpenAPI 3.1 description of the HTTP API, served at /api/docs. */
+import { MAX_TIME } from './params';
 const key = [{ apiKeyQuery: [] }, { bearer: [] }];
-const q = (name: string, description: string, schema: object = { type: 'integer' }, required = false) => ({
+const int = { type: 'integer', minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER };
+const str = { type: 'string' };
+const MAX = Number.MAX_SAFE_INTEGER;
+/** An id the product assigned: a positive integer. */
+const id = { type: 'integer', minimum: 1, maximum: MAX };
+/** Query integers: an empty value counts as not given. */
+const queryInt = (schema: object) => ({ anyOf: [schema, { const: '' }] });
+/** Time zones the product knows (IANA). */
+const zones = ['UTC', ...Intl.supportedValuesOf('timeZone').filter((z) => z !== 'UTC')];
+const template = {
+  type: 'string',
+  pattern: '^(|https?://[^\\s]+)$',
+  description: 'http(s) URL template, "" for none',
+};
+const nonEmpty = (maxLength?: number) => ({
+  type: 'string',
+  minLength: 1,
+  ...(maxLength ? { maxLength } : {}),
+});
+const q = (name: string, description: string, schema: object = int, required = false) => ({
   name,
   in: 'query',
   required,
   description,
-  schema,
+  schema: (schema as { type?: string }).type === 'integer' ? queryInt(schema) : schema,
 });
 const page = [
   q('limit', 'Page size (default 50, max 200)', { type: 'integer', minimum: 1, maximum: 200 }),
-  q('offset', 'Pagination offset', { type: 'integer', minimum: 0 }),
+  q('offset', 'Pagination offset', { type: 'integer', minimum: 0, maximum: MAX }),
 ];
 const range = [
-  q('from', 'Start of range, Unix seconds, inclusive'),
-  q('to', 'End of range, Unix seconds, inclusive'),
+  q('from', 'Start of range, Unix seconds, inclusive; not after to', {
+    type: 'integer',
+    minimum: 0,
+    maximum: MAX_TIME,
+  }),
+  q('to', 'End of range, Unix seconds, inclusive', { type: 'integer', minimum: 0, maximum: MAX_TIME }),
 ];
+const campaignParam = q('campaign', 'Campaign id', id);
+const statusParam = q('status', 'Lead status 0-4', { type: 'integer', minimum: 0, maximum: 4 });
 const ok = (data: object, extra: object = {}) => ({
   '200': {
     description: 'ok',
@@ -31,13 +57,14 @@ const json = (properties: object, required: string[] = []) => ({
   content: { 'application/json': { schema: { type: 'object', properties, required } } },
 });
 const counters = ['starts', 'holds', 'confirms', 'cancels', 'trashes'];
-const int = { type: 'integer' };
-const str = { type: 'string' };
 const postbacks = {
   type: 'object',
   description:
     'URL templates keyed by status name; macros {click} {status} {campaign} {user} {lead} {subscriber} {username} {chat} {time}',
-  properties: Object.fromEntries(['wait', 'hold', 'approve', 'cancel', 'trash'].map((s) => [s, str])),
+  properties: Object.fromEntries(
+    ['wait', 'hold', 'approve', 'cancel', 'trash'].map((s) => [s, { anyOf: [template, { type: 'null' }] }]),
+  ),
+  additionalProperties: false,
 };
 
 export const OPENAPI = {
@@ -75,12 +102,7 @@ export const OPENAPI = {
     '/api/leads/list.json': {
       get: {
         summary: 'Leads, newest first (by start time)',
-        parameters: [
-          q('campaign', 'Campaign id'),
-          q('status', 'Lead status 0-4', { type: 'integer', minimum: 0, maximum: 4 }),
-          ...range,
-          ...page,
-        ],
+        parameters: [campaignParam, statusParam, ...range, ...page],
         responses: ok(
           {
             type: 'array',
@@ -117,15 +139,18 @@ export const OPENAPI = {
     '/api/leads/export.csv': {
       get: {
         summary: 'All leads matching the list filters, as CSV',
-        parameters: [q('campaign', 'Campaign id'), q('status', 'Lead status'), ...range],
-        responses: { '200': { description: 'text/csv' } },
+        parameters: [campaignParam, statusParam, ...range],
+        responses: {
+          '200': { description: 'text/csv', content: { 'text/csv': { schema: str } } },
+          default: { $ref: '#/components/responses/Error' },
+        },
       },
     },
     '/api/journal/list.json': {
       get: {
         summary: 'Chat join/leave journal, newest first',
         parameters: [
-          q('bot', 'Bot id'),
+          q('bot', 'Bot id', id),
           q('chat', 'Telegram chat id'),
           q('action', 'request|approve|join|leave|ban', {
             enum: ['request', 'approve', 'join', 'leave', 'ban'],
@@ -148,7 +173,7 @@ export const OPENAPI = {
     '/api/stats/summary.json': {
       get: {
         summary: 'Counters over a range',
-        parameters: [q('campaign', 'Campaign id'), ...range],
+        parameters: [campaignParam, ...range],
         responses: ok({
           type: 'object',
           properties: {
@@ -163,7 +188,7 @@ export const OPENAPI = {
     '/api/stats/series.json': {
       get: {
         summary: 'Per-day counters (default: the last 30 days)',
-        parameters: [q('campaign', 'Campaign id'), ...range],
+        parameters: [campaignParam, ...range],
         responses: ok({
           type: 'array',
           items: {
@@ -177,7 +202,13 @@ export const OPENAPI = {
       post: {
         summary: 'Create an account',
         security: [{ admin: [] }],
-        requestBody: json({ name: str, timezone: str }, ['name']),
+        requestBody: json(
+          {
+            name: nonEmpty(200),
+            timezone: { enum: [...zones, null], description: 'IANA time zone, default UTC' },
+          },
+          ['name'],
+        ),
         responses: ok({ type: 'object', properties: { id: int, api_key: str } }),
       },
     },
@@ -185,7 +216,7 @@ export const OPENAPI = {
       post: {
         summary: "Replace an account's API key",
         security: [{ admin: [] }],
-        requestBody: json({ account: int }, ['account']),
+        requestBody: json({ account: id }, ['account']),
         responses: ok({ type: 'object', properties: { id: int, api_key: str } }),
       },
     },
@@ -198,7 +229,9 @@ export const OPENAPI = {
     '/api/bots/add.json': {
       post: {
         summary: 'Register a bot by token (checked with getMe)',
-        requestBody: json({ token: str }, ['token']),
+        requestBody: json({ token: { type: 'string', pattern: '^\\s*\\d+:[A-Za-z0-9_-]{20,}\\s*$' } }, [
+          'token',
+        ]),
         responses: ok({ type: 'object', properties: { id: int, username: str, webhook: str } }),
       },
     },
@@ -226,10 +259,9 @@ export const OPENAPI = {
       get: {
         summary: 'Chats where the bot is an administrator',
         parameters: [
-          q('bot', 'Bot id'),
+          q('bot', 'Bot id', id),
           q('all', '1: also chats where the bot lost its rights (not_admin) or left (removed)', {
-            type: 'integer',
-            enum: [0, 1],
+            enum: ['', '0', '1', 'true', 'false'],
           }),
         ],
         responses: ok({
@@ -253,15 +285,15 @@ export const OPENAPI = {
         summary: 'Create a campaign',
         requestBody: json(
           {
-            name: str,
-            bot: int,
+            name: nonEmpty(200),
+            bot: id,
             chat: int,
             join_mode: { enum: ['request', 'direct'] },
-            welcome: str,
+            welcome: { type: 'string', maxLength: 4096 },
             postbacks,
             method: { enum: ['GET', 'POST'] },
-            body: str,
-            unsub_window: int,
+            body: { type: 'string', maxLength: 8192 },
+            unsub_window: { type: 'integer', minimum: 0, maximum: 24 * 365 * 10 },
             default: { type: 'boolean' },
           },
           ['name', 'bot', 'chat', 'join_mode'],
@@ -272,7 +304,7 @@ export const OPENAPI = {
     '/api/campaigns/edit.json': {
       post: {
         summary: 'Change a campaign (id + any field of add)',
-        requestBody: json({ id: int }, ['id']),
+        requestBody: json({ id }, ['id']),
         responses: ok({ type: 'object' }),
       },
     },
@@ -299,8 +331,8 @@ export const OPENAPI = {
       get: {
         summary: 'Postback deliveries with their attempt log, newest first',
         parameters: [
-          q('campaign', 'Campaign id'),
-          q('status', 'Lead status 0-4', { type: 'integer', minimum: 0, maximum: 4 }),
+          campaignParam,
+          statusParam,
           q('state', 'pending|delivered|failed', { enum: ['pending', 'delivered', 'failed'] }),
           ...range,
           ...page,
@@ -311,7 +343,7 @@ export const OPENAPI = {
     '/api/postbacks/resend.json': {
       post: {
         summary: 'Send one delivery again now',
-        requestBody: json({ id: str }, ['id']),
+        requestBody: json({ id: nonEmpty() }, ['id']),
         responses: ok({ type: 'object' }),
       },
     },
@@ -319,7 +351,7 @@ export const OPENAPI = {
       post: {
         summary:
           'Start or rotate postback signing (X-Signature: t=<unix>,v1=<HMAC-SHA256 of "t.METHOD.url.body">); the new key is shown once, the replaced one signs beside it for 24 h; off stops signing',
-        requestBody: json({ campaign: int, off: { type: 'boolean' } }, []),
+        requestBody: json({ campaign: { anyOf: [id, { type: 'null' }] }, off: { type: 'boolean' } }, []),
         responses: ok({
           type: 'object',
           properties: {

@@ -5,7 +5,7 @@ export type Query = Record<string, unknown>;
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
-function single(q: Query, name: string): string | undefined {
+export function single(q: Query, name: string): string | undefined {
   const v = q[name];
   if (v === undefined) return undefined;
   if (typeof v !== 'string') throw badParam(name, 'must be given once');
@@ -36,9 +36,12 @@ export function pageParams(q: Query): { limit: number; offset: number } {
   return { limit: intParam(q, 'limit', 1, 200) ?? 50, offset: intParam(q, 'offset', 0) ?? 0 };
 }
 
+/** The last second of year 9999: beyond it a moment has no calendar day to count it in. */
+export const MAX_TIME = 253_402_300_799;
+
 export function rangeParams(q: Query): { from?: number; to?: number } {
-  const from = intParam(q, 'from', 0);
-  const to = intParam(q, 'to', 0);
+  const from = intParam(q, 'from', 0, MAX_TIME);
+  const to = intParam(q, 'to', 0, MAX_TIME);
   if (from !== undefined && to !== undefined && from > to)
     throw badParam('from', `must not be after to (${from} > ${to})`);
   return { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) };

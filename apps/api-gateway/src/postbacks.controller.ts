@@ -21,6 +21,7 @@ import {
   intParam,
   pageParams,
   rangeParams,
+  single,
   statusParam,
   type Query as Q,
 } from './params';
@@ -66,7 +67,7 @@ export class PostbacksController {
     const account = await authenticate(this.catalog, q, header);
     const campaign = intParam(q, 'campaign', 1);
     const status = statusParam(q);
-    const state = typeof q['state'] === 'string' && q['state'] !== '' ? q['state'] : undefined;
+    const state = single(q, 'state') || undefined;
     if (state !== undefined && !(STATES as readonly string[]).includes(state))
       throw badParam('state', `must be one of ${STATES.join(', ')}`);
     const page = await this.postbacks.list({

@@ -83,7 +83,15 @@ export class SetupController {
     try {
       me = await api.getMe();
     } catch (err) {
-      throw new ApiError(400, 'telegram', `token: Telegram rejected it (${(err as Error).message})`);
+      // Telegram's own answer refusing the token is the caller's to fix; no answer at all is ours.
+      const code = (err as { response?: { error_code?: unknown } }).response?.error_code;
+      if (typeof code === 'number' && code >= 400 && code < 500)
+        throw new ApiError(400, 'telegram', `token: Telegram rejected it (${(err as Error).message})`);
+      throw new ApiError(
+        502,
+        'telegram',
+        `Telegram could not be asked about the token: ${(err as Error).message}`,
+      );
     }
     const existing = await this.catalog.getBot(me.id);
     if (existing && existing.account !== account.id)
@@ -239,7 +247,8 @@ export class SetupController {
   @HttpCode(200)
   async globalPostbacks(@Query() q: Q, @Body() raw: unknown, @Headers('authorization') header?: string) {
     const account = await this.auth(q, header);
-    const postbacks = postbacksParam(asBody(raw)['postbacks'] ?? {});
+    // Required: an empty object clears the templates, a missing one is a mistake.
+    const postbacks = postbacksParam(asBody(raw)['postbacks']);
     await this.catalog.updateAccount({ ...account, postbacks });
     return { status: 'ok', data: { postbacks } };
   }

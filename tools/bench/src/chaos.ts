@@ -339,13 +339,13 @@ export async function chaos(opts: ChaosOptions): Promise<ChaosResult> {
   const pb = doubles(reference.postbacks, crashed.postbacks);
   checks.push([`crashes: every status change announced (missing ${pb.missing})`, pb.missing === 0]);
   checks.push([
-    `crashes: postbacks announced twice ${pb.extra} ≤ ${POSTBACKS_IN_FLIGHT} in flight × ${crashed.crashes} crashes`,
+    `crashes: ${pb.extra} postbacks announced twice (bound: ${POSTBACKS_IN_FLIGHT} in flight × ${crashed.crashes} crashes = ${POSTBACKS_IN_FLIGHT * crashed.crashes})`,
     pb.extra <= POSTBACKS_IN_FLIGHT * crashed.crashes,
   ]);
   const wl = doubles(reference.welcomes, crashed.welcomes);
   checks.push([`crashes: every subscriber welcomed (missing ${wl.missing})`, wl.missing === 0]);
   checks.push([
-    `crashes: welcomes sent twice ${wl.extra} ≤ ${WELCOMES_IN_FLIGHT} in flight × ${crashed.crashes} crashes`,
+    `crashes: ${wl.extra} welcomes sent twice (bound: ${WELCOMES_IN_FLIGHT} in flight × ${crashed.crashes} crashes = ${WELCOMES_IN_FLIGHT * crashed.crashes})`,
     wl.extra <= WELCOMES_IN_FLIGHT * crashed.crashes,
   ]);
   checks.push([`crashes: ${opts.crashes} kill -9 survived`, crashed.crashes === opts.crashes]);

@@ -1,0 +1,72 @@
+import { botWithChat, createAccount, startStack, type EmbeddedStack } from './harness';
+
+// Answers at the edges of the contract, found by fuzzing the API and the webhook.
+describe('embedded: the edges of the HTTP contract', () => {
+  let stack: EmbeddedStack;
+  beforeAll(async () => {
+    stack = await startStack();
+  }, 120_000);
+  afterAll(async () => stack?.close());
+
+  it('answers a known endpoint asked with the wrong method 405 with Allow', async () => {
+    const res = await fetch(`${stack.url}/api/leads/list.json`, { method: 'DELETE' });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('GET, HEAD');
+    expect(await res.json()).toMatchObject({ status: 'error', error: 'func' });
+    expect((await fetch(`${stack.url}/api/nothing.json`)).status).toBe(404);
+  });
+
+  it('refuses two different keys in one request, and bounds and requires what the description says', async () => {
+    const { api } = await createAccount(stack, 'edges');
+    const both = await api.get('/api/leads/list.json', { id: '1-another-key' });
+    expect(both.status).toBe(401);
+    expect(both.body.message).toContain('two different API keys');
+    expect((await api.get('/api/leads/list.json', { id: api.key })).status).toBe(200);
+    const far = await api.get('/api/stats/series.json', { to: 9_007_199_254_740_990 });
+    expect(far).toMatchObject({ status: 400, body: { error: 'param' } });
+    expect(far.body.message).toMatch(/^to: /);
+    const missing = await api.post('/api/postbacks/global.json', {});
+    expect(missing).toMatchObject({
+      status: 400,
+      body: { message: 'postbacks: must be an object keyed by status name' },
+    });
+    expect((await api.post('/api/postbacks/global.json', { postbacks: {} })).status).toBe(200);
+  });
+
+  it('takes any body on the webhook without a 5xx, and a thousand redeliveries of one update once', async () => {
+    const { api } = await createAccount(stack, 'webhook');
+    const { bot, chat } = await botWithChat(stack, api, 'edges_bot', 'Edges');
+    const secret = (await stack.catalog.getBot(bot.id))!.secret;
+    const post = (body: string) =>
+      fetch(`${stack.webhookUrl}/telegram/webhook/${bot.id}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret },
+        body,
+      });
+    const odd = [
+      'null',
+      '[]',
+      '"text"',
+      '42',
+      '{}',
+      '{"update_id":"x"}',
+      '{"update_id":1,"message":7}',
+      '{"update_id":2,"poll":{}}',
+      '{"update_id":3,"chat_member":{"chat":null}}',
+    ];
+    for (const body of odd)
+      expect({ body, status: (await post(body)).status < 500 }).toEqual({ body, status: true });
+
+    const user = stack.telegram.fake.createUser({ first_name: 'Again' });
+    const [emitted] = stack.telegram.fake.userJoins(user, chat);
+    await stack.settled();
+    const before = (await api.ok('/api/journal/list.json')).total;
+    const update = JSON.stringify(emitted!.update);
+    for (let i = 0; i < 1000; i += 50)
+      expect(
+        new Set((await Promise.all(Array.from({ length: 50 }, () => post(update)))).map((r) => r.status)),
+      ).toEqual(new Set([200]));
+    await stack.settled();
+    expect((await api.ok('/api/journal/list.json')).total).toBe(before);
+  });
+});
