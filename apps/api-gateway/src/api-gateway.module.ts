@@ -24,6 +24,7 @@ import { AbuseLimits } from './abuse-limits';
 import { AccountController, AdminController } from './account.controllers';
 import { ApiErrorFilter } from './api-error';
 import { DataController } from './data.controllers';
+import { DocsController } from './docs.controller';
 import { OPENAPI } from './openapi';
 import { PostbacksController } from './postbacks.controller';
 import { SetupController } from './setup.controllers';
@@ -52,6 +53,7 @@ export class MetaController {
     DataController,
     PostbacksController,
     MetaController,
+    DocsController,
   ],
   providers: [
     { provide: APP_FILTER, useClass: ApiErrorFilter },

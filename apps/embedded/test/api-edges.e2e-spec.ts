@@ -8,6 +8,24 @@ describe('embedded: the edges of the HTTP contract', () => {
   }, 120_000);
   afterAll(async () => stack?.close());
 
+  it('serves the interactive API reference at /docs from bundled files, and sends / there', async () => {
+    const home = await fetch(`${stack.url}/`, { redirect: 'manual' });
+    expect(home.status).toBe(302);
+    expect(home.headers.get('location')).toBe('/docs');
+    const page = await fetch(`${stack.url}/docs`);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    const html = await page.text();
+    expect(html).toContain("url: '/api/docs'");
+    expect(html).not.toMatch(/https?:\/\//);
+    for (const src of html.match(/\/docs\/[\w.-]+/g)!) {
+      const asset = await fetch(`${stack.url}${src}`);
+      expect({ src, status: asset.status }).toEqual({ src, status: 200 });
+      expect((await asset.arrayBuffer()).byteLength).toBeGreaterThan(100);
+    }
+    expect((await fetch(`${stack.url}/docs/package.json`)).status).toBe(404);
+    expect((await fetch(`${stack.url}/docs/..%2Fpackage.json`)).status).toBe(404);
+  });
+
   it('answers a known endpoint asked with the wrong method 405 with Allow', async () => {
     const res = await fetch(`${stack.url}/api/leads/list.json`, { method: 'DELETE' });
     expect(res.status).toBe(405);
