@@ -25,7 +25,7 @@ export interface ChaosOptions {
 }
 
 /** What the API answers once everything settled, with the fields the contract leaves free removed. */
-interface Answers {
+export interface Answers {
   leads: unknown[];
   journal: unknown[];
   summary: unknown;
@@ -141,8 +141,13 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** Reads the product's API: a GET answering the body of a successful answer. */
+export interface ApiReader {
+  get<T>(route: string, params?: Record<string, string | number>): Promise<T>;
+}
+
 /** Every page of a list, `limit` 200 at a time. */
-async function allPages(api: ProductApi, route: string): Promise<Record<string, unknown>[]> {
+async function allPages(api: ApiReader, route: string): Promise<Record<string, unknown>[]> {
   const rows: Record<string, unknown>[] = [];
   for (let offset = 0; ; offset += 200) {
     const page = await api.get<{ data: Record<string, unknown>[]; total: number }>(route, {
@@ -165,7 +170,7 @@ const byJson = (a: unknown, b: unknown) => (JSON.stringify(a) < JSON.stringify(b
  * in a postback's URL. Everything else must be
  * equal; rows are compared as sets, since rows of the same second have no contract order.
  */
-async function collect(api: ProductApi, range: { from: number; to: number }): Promise<Answers> {
+export async function collectAnswers(api: ApiReader, range: { from: number; to: number }): Promise<Answers> {
   const leads = (await allPages(api, '/api/leads/list.json')).map((l) => ({
     ...without(l, ['id', 'welcome']),
     welcome: (l['welcome'] as { state?: string } | null)?.state ?? null,
@@ -288,7 +293,7 @@ async function play(opts: ChaosOptions, crashAt: readonly number[], label: strin
       db.close();
     }
     await settled(fake, dataDir);
-    const answers = await collect(api, { from: start - 86_400, to: start + 40 * 86_400 });
+    const answers = await collectAnswers(api, { from: start - 86_400, to: start + 40 * 86_400 });
     const welcomes = new Map<number, number>();
     const messages = (await (await fetch(`${telegram.url}/_fake/messages`)).json()) as { result: Message[] };
     for (const m of messages.result)
@@ -304,7 +309,10 @@ async function play(opts: ChaosOptions, crashAt: readonly number[], label: strin
 }
 
 /** Extra deliveries beyond one per key, and keys never delivered, against the reference run. */
-function doubles<K>(reference: Map<K, number>, run: Map<K, number>): { extra: number; missing: number } {
+export function doubles<K>(
+  reference: Map<K, number>,
+  run: Map<K, number>,
+): { extra: number; missing: number } {
   let extra = 0;
   let missing = 0;
   for (const key of reference.keys()) {
