@@ -25,5 +25,6 @@ module.exports = async () => {
   }
   if (!process.env.KAFKA_BROKERS || !process.env.MONGO_URL)
     throw new Error(`servers did not report their addresses:\n${out}`);
-  globalThis.__SUBTRACK_SERVERS_STARTED__ = !running;
+  // Each tier that needs the servers runs this; whichever started them has them stopped at the end.
+  globalThis.__SUBTRACK_SERVERS_STARTED__ = globalThis.__SUBTRACK_SERVERS_STARTED__ || !running;
 };

@@ -7,4 +7,6 @@ module.exports = async () => {
   execFileSync('bash', [path.join(__dirname, '..', 'servers', 'all.sh'), 'stop'], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  // The next tier's teardown has nothing left to stop.
+  globalThis.__SUBTRACK_SERVERS_STARTED__ = false;
 };
