@@ -37,11 +37,6 @@ export class MetaController {
   docs() {
     return OPENAPI;
   }
-
-  @Get('health')
-  health() {
-    return { status: 'ok' };
-  }
 }
 
 /** The HTTP API. Expects CONFIG, ADMIN_TOKEN, CLOCK and the store ports from the composition root. */

@@ -362,6 +362,25 @@ export const OPENAPI = {
         }),
       },
     },
+    '/health': {
+      get: {
+        summary: 'Liveness: the process runs',
+        security: [],
+        responses: {
+          '200': { description: 'alive', content: { 'application/json': { schema: { type: 'object' } } } },
+        },
+      },
+    },
+    '/ready': {
+      get: {
+        summary: 'Readiness: the store and the event log answer (503 naming what does not)',
+        security: [],
+        responses: {
+          '200': { description: 'ready', content: { 'application/json': { schema: { type: 'object' } } } },
+          '503': { $ref: '#/components/responses/Error' },
+        },
+      },
+    },
     '/telegram/webhook/{botId}': {
       post: {
         summary: 'Telegram webhook (X-Telegram-Bot-Api-Secret-Token required)',

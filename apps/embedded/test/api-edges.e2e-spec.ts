@@ -26,6 +26,13 @@ describe('embedded: the edges of the HTTP contract', () => {
     expect((await fetch(`${stack.url}/docs/..%2Fpackage.json`)).status).toBe(404);
   });
 
+  it('says it is alive and ready once its store and log answer', async () => {
+    expect(await (await fetch(`${stack.url}/health`)).json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${stack.url}/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ok', checks: { store: 'ok', log: 'ok' } });
+  });
+
   it('answers a known endpoint asked with the wrong method 405 with Allow', async () => {
     const res = await fetch(`${stack.url}/api/leads/list.json`, { method: 'DELETE' });
     expect(res.status).toBe(405);

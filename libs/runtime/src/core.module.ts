@@ -10,6 +10,7 @@ import {
   WELCOME_STORE,
 } from '@subtrack/ports';
 import type { Adapters } from './adapters';
+import { HealthController } from './health.controller';
 
 export interface CoreOptions {
   adapters: Adapters;
@@ -37,5 +38,13 @@ export function coreModule(options: CoreOptions, imports: DynamicModule['imports
     { provide: POSTBACK_STORE, useValue: adapters.postbacks },
     { provide: WELCOME_STORE, useValue: adapters.welcomes },
   ];
-  return { module: CoreModule, global: true, imports, providers, exports: providers.map((p) => p.provide) };
+  return {
+    module: CoreModule,
+    global: true,
+    imports,
+    providers,
+    // Consumer-only services have no HTTP server, so no routes: only those that serve HTTP answer these.
+    controllers: [HealthController],
+    exports: providers.map((p) => p.provide),
+  };
 }

@@ -5,3 +5,4 @@ export { resolveAdminToken } from './admin-token';
 export { startService, runService } from './service';
 export type { ServiceOptions, RunningService } from './service';
 export { LogConsumer } from './log-consumer';
+export { HealthController } from './health.controller';
