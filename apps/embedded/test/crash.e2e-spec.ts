@@ -90,10 +90,15 @@ async function play(
 // mid-traffic and started again, and every API answer equal to the embedded product's undisturbed
 // run of the same traffic; deliveries all made, repeated only where one was in flight.
 describe('distributed: kill -9 of each service in turn', () => {
+  // The fake applies the generated traffic to its chat at once and delivers the updates after: a
+  // membership recheck could find a leave before its update arrives and stamp it with the time it
+  // looked, which differs from run to run. The comparison is of the updates alone.
+  const env = { TELEGRAM_RECHECK_PER_MINUTE: '0' };
+
   it('answers exactly as an undisturbed embedded run of the same traffic', async () => {
-    const reference = await play(await startStack());
+    const reference = await play(await startStack({ env }));
     let distributed: DistributedStack | undefined;
-    const crashed = await play((distributed = await startDistributedStack()), async (owed, total) => {
+    const crashed = await play((distributed = await startDistributedStack({ env })), async (owed, total) => {
       for (const [i, service] of VICTIMS.entries()) {
         const until = Math.floor(total * (1 - (i + 1) / (VICTIMS.length + 1)));
         while (owed() > until) await new Promise((r) => setTimeout(r, 20));

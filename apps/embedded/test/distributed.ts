@@ -65,7 +65,9 @@ async function waitForHttp(url: string, timeoutMs: number, output: () => string)
  * on the real Kafka broker and MongoDB-protocol server of KAFKA_BROKERS / MONGO_URL, with topics
  * and a database of their own.
  */
-export async function startDistributedStack(): Promise<DistributedStack> {
+export async function startDistributedStack(
+  opts: { env?: Record<string, string> } = {},
+): Promise<DistributedStack> {
   const brokers = requireServer('KAFKA_BROKERS');
   const mongo = new URL(requireServer('MONGO_URL'));
   const run = randomUUID().slice(0, 8);
@@ -86,6 +88,7 @@ export async function startDistributedStack(): Promise<DistributedStack> {
     POSTBACK_RETRY_MAX_MS: String(RETRY_MAX_MS),
     TELEGRAM_RECHECK_PER_MINUTE: String(RECHECK_PER_MINUTE),
     WELCOME_HOLD_MS: String(WELCOME_HOLD_MS),
+    ...opts.env,
   };
   // Every process's whole log also goes to a file, which CI prints when the suite fails.
   const logDir = path.join(ROOT, '.cache', 'e2e-logs', run);
