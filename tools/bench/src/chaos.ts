@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { ChildServer } from './child';
 import { setUpThroughApi } from './ingest';
-import { ADMIN_TOKEN, ProductApi, removeDir, sleep, tempDataDir } from './product';
+import { ADMIN_TOKEN, ProductApi, freePort, removeDir, sleep, tempDataDir } from './product';
 import { queueTraffic, type BenchCampaign } from './traffic';
 
 /**
@@ -131,14 +131,6 @@ class Receiver {
     this.server.closeAllConnections();
     return new Promise((r) => this.server.close(() => r()));
   }
-}
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as AddressInfo;
-  await new Promise((r) => srv.close(r));
-  return port;
 }
 
 /** Reads the product's API: a GET answering the body of a successful answer. */

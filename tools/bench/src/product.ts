@@ -5,6 +5,7 @@ import { hashSecret } from '@subtrack/api-gateway';
 import type { CatalogStore, EventLog, NewCampaign } from '@subtrack/ports';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -60,6 +61,18 @@ export function productConfig(dataDir: string, env: Record<string, string> = {})
 /** The embedded product in this process, with only errors logged. */
 export function startProduct(config: Config): Promise<EmbeddedApp> {
   return startEmbedded({ config, logger: ['error'] });
+}
+
+/** A TCP port nobody listens on right now, for a server started next. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

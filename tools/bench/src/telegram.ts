@@ -1,9 +1,8 @@
 import { FakeTelegramClient, inviteLinkButtons, type Message, type User } from '@subtrack/telegram-fake';
-import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { ChildServer } from './child';
 import { setUpThroughApi } from './ingest';
-import { ProductApi, productConfig, removeDir, sleep, startProduct, tempDataDir } from './product';
+import { ProductApi, freePort, productConfig, removeDir, sleep, startProduct, tempDataDir } from './product';
 import { check, type BenchResult, type Check } from './report';
 
 /** Production's Bot API: a round trip away, throttled past this many calls a second per bot. */
@@ -22,17 +21,6 @@ export interface TelegramOptions {
   starts: number;
   seed: number;
   log: (line: string) => void;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
 }
 
 const percentile = (sorted: readonly number[], p: number): number =>

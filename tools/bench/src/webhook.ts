@@ -1,18 +1,19 @@
 import { FakeTelegramClient } from '@subtrack/telegram-fake';
 import { fork } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import { ChildServer } from './child';
 import { setUpThroughApi } from './ingest';
 import type { LoadRequest, LoadResult } from './load-generator';
 import {
   ProductApi,
+  freePort,
   productConfig,
   projectionsCaughtUp,
   removeDir,
   startProduct,
   tempDataDir,
 } from './product';
+import { percentile } from './api-latency';
 import { check, type BenchResult } from './report';
 
 /** Telegram opens up to 40 connections to a webhook. */
@@ -23,17 +24,6 @@ export interface WebhookOptions {
   seconds: number;
   seed: number;
   log: (line: string) => void;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
 }
 
 /** Runs the load generator in a process of its own and returns what it measured. */
@@ -49,9 +39,6 @@ function load(request: LoadRequest): Promise<LoadResult> {
     child.send(request);
   });
 }
-
-const percentile = (sorted: readonly number[], p: number): number =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
 /** An organic join of user `__N__` to the chat, as Telegram sends it; `__N__` is also the update id. */
 function joinTemplate(chat: number, date: number): string {
@@ -117,7 +104,7 @@ export async function webhookIngest(opts: WebhookOptions): Promise<BenchResult> 
     const journalAfter = (await api.get<{ total: number }>('/api/journal/list.json', { limit: 1 })).total;
 
     const rate = (r: LoadResult): number => r.requests / r.seconds;
-    const ms = (r: LoadResult, p: number): string => percentile(r.latencies, p).toFixed(1);
+    const ms = (r: LoadResult, p: number): string => percentile(r.latencies, p / 100).toFixed(1);
     const accepted = warm.requests + product.requests;
     return {
       figures: [
