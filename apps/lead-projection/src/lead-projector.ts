@@ -78,13 +78,17 @@ export class LeadProjector {
     }
 
     const work = new BatchWork(await this.postbackSettings(batch, bySubscriber));
-    const seen = await this.leads.applied(batch.map((l) => l.event.id));
+    // A copy of an event already applied (re-appended at a new position) changes nothing. A log
+    // that drops repeated ids never hands one over, and the ids need not be stored.
+    const remember = !this.log.dropsRepeatedIds;
+    const seen = remember ? await this.leads.applied(batch.map((l) => l.event.id)) : new Set<string>();
     for (const logged of batch) {
       const { event } = logged;
-      // A copy of an event already applied (re-appended at a new position) changes nothing.
-      if (seen.has(event.id)) continue;
-      seen.add(event.id);
-      work.applied.push(event.id);
+      if (remember) {
+        if (seen.has(event.id)) continue;
+        seen.add(event.id);
+        work.applied.push(event.id);
+      }
       if (event.type === 'SubscriberStarted')
         this.started(logged as LoggedEvent<SubscriberStarted>, bySubscriber, work);
       else if (event.type === 'InviteLinkCreated')

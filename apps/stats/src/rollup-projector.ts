@@ -17,13 +17,15 @@ export class RollupProjector {
   ) {}
 
   async handle(batch: readonly LoggedEvent[]): Promise<void> {
+    // Time zones are looked up before the loop, which then runs without an await per event.
+    for (const { event } of batch) if (!this.timezones.has(event.account)) await this.timezone(event.account);
     const increments: RollupIncrement[] = [];
     for (const { event } of batch) {
       const e = event as LeadEvent;
       if (!e.source) continue;
       const at = { partition: e.source.partition, order: e.source.order, account: e.account };
       if (e.type === 'LeadStatusChanged' && e.data.first) {
-        const day = localDay(e.time, await this.timezone(e.account));
+        const day = localDay(e.time, this.timezones.get(e.account)!);
         increments.push({
           ...at,
           day,
@@ -34,7 +36,7 @@ export class RollupProjector {
       } else if (e.type === 'JournalRecorded' && e.data.paid === 0) {
         const counter = organicCounterFor(e.data.action);
         if (!counter) continue;
-        const day = localDay(e.time, await this.timezone(e.account));
+        const day = localDay(e.time, this.timezones.get(e.account)!);
         increments.push({ ...at, day, kind: 'organic', chat: e.data.chat, counter });
       }
     }

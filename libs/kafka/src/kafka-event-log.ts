@@ -58,6 +58,8 @@ export const deadLetterTopic = (topic: string): string => `${topic}.dead-letters
  * its handler resolved (at least once); a message no consumer can read goes to a dead-letter topic.
  */
 export class KafkaEventLog implements EventLog {
+  /** A record produced twice (a retried send, a redelivered update) is two records. */
+  readonly dropsRepeatedIds = false;
   private readonly kafka: Kafka;
   private readonly producer: Producer;
   private readonly adminClient: Admin;

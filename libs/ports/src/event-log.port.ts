@@ -32,6 +32,11 @@ export interface Subscription {
  * keep their order.
  */
 export interface EventLog {
+  /**
+   * True when an append of an id already in the topic is dropped, so that a consumer never meets
+   * one event at two positions and need not remember which ids it applied.
+   */
+  readonly dropsRepeatedIds: boolean;
   /** Resolves once the events are durable. Appending an event id that is already logged is allowed. */
   append(topic: Topic, events: readonly DomainEvent[]): Promise<void>;
   subscribe(options: SubscribeOptions, handler: BatchHandler): Promise<Subscription>;

@@ -38,7 +38,7 @@ eventLogContract(
     const adapters = await open();
     return { log: adapters.eventLog, close: adapters.close };
   },
-  { dedupesIds: true, timeoutMs: 5_000 },
+  { timeoutMs: 5_000 },
 );
 catalogStoreContract('embedded SQLite', storeOf('catalog'));
 ingestStoreContract('embedded SQLite', storeOf('ingest'));

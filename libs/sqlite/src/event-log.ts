@@ -20,6 +20,7 @@ export interface EmbeddedLogOptions {
  * already in the topic is ignored, so a redelivered Telegram update cannot enter the log twice.
  */
 export class SqliteEventLog implements EventLog {
+  readonly dropsRepeatedIds = true;
   private readonly waiters = new Map<Topic, Set<() => void>>();
   private readonly subscriptions = new Set<Subscription>();
   private readonly insert;

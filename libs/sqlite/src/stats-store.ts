@@ -11,13 +11,13 @@ export class SqliteStatsStore implements StatsStore {
   constructor(private readonly db: Db) {
     this.statements = new StatementCache(db);
     const counterSql = (table: string, key: string, counter: string) =>
-      `INSERT INTO ${table} (account, ${key}, day, ${counter}) VALUES (?, ?, ?, 1)
-       ON CONFLICT (account, ${key}, day) DO UPDATE SET ${counter} = ${counter} + 1`;
-    const add = new Map<string, Statement<[number, number, string]>>();
+      `INSERT INTO ${table} (account, ${key}, day, ${counter}) VALUES (?, ?, ?, ?)
+       ON CONFLICT (account, ${key}, day) DO UPDATE SET ${counter} = ${counter} + excluded.${counter}`;
+    const add = new Map<string, Statement<[number, number, string, number]>>();
     for (const c of ['starts', 'holds', 'confirms', 'cancels', 'trashes'])
-      add.set(`lead:${c}`, db.prepare<[number, number, string]>(counterSql('rollup_leads', 'campaign', c)));
+      add.set(`lead:${c}`, db.prepare(counterSql('rollup_leads', 'campaign', c)));
     for (const c of ['joins', 'leaves'])
-      add.set(`organic:${c}`, db.prepare<[number, number, string]>(counterSql('rollup_organic', 'chat', c)));
+      add.set(`organic:${c}`, db.prepare(counterSql('rollup_organic', 'chat', c)));
     const readCheckpoint = db.prepare<[number], { seq: number }>(
       'SELECT seq FROM stats_checkpoints WHERE part = ?',
     );
@@ -25,19 +25,28 @@ export class SqliteStatsStore implements StatsStore {
       'INSERT INTO stats_checkpoints (part, seq) VALUES (?, ?) ON CONFLICT (part) DO UPDATE SET seq = excluded.seq',
     );
     // Increments and the per-partition checkpoint commit together, so anything at or below the
-    // checkpoint was counted: a redelivery, overlapping or not, is skipped.
+    // checkpoint was counted: a redelivery, overlapping or not, is skipped. A batch's increments
+    // to one counter of one day are summed first and written as one upsert.
     this.applyTx = db.transaction((increments: readonly RollupIncrement[]) => {
       const applied = new Map<number, number>();
+      const sums = new Map<
+        string,
+        { counter: string; account: number; key: number; day: string; n: number }
+      >();
       for (const inc of increments) {
         let done = applied.get(inc.partition);
         if (done === undefined)
           applied.set(inc.partition, (done = readCheckpoint.get(inc.partition)?.seq ?? -1));
         if (inc.order <= done) continue;
-        add
-          .get(`${inc.kind}:${inc.counter}`)!
-          .run(inc.account, inc.kind === 'lead' ? inc.campaign : inc.chat, inc.day);
         applied.set(inc.partition, inc.order);
+        const counter = `${inc.kind}:${inc.counter}`;
+        const key = inc.kind === 'lead' ? inc.campaign : inc.chat;
+        const id = `${counter}|${inc.account}|${key}|${inc.day}`;
+        const sum = sums.get(id);
+        if (sum) sum.n += 1;
+        else sums.set(id, { counter, account: inc.account, key, day: inc.day, n: 1 });
       }
+      for (const s of sums.values()) add.get(s.counter)!.run(s.account, s.key, s.day, s.n);
       for (const [part, seq] of applied) writeCheckpoint.run(part, seq);
     });
   }

@@ -32,8 +32,6 @@ export interface EventLogContractOptions {
    * Default false: a group gets exactly the events it has not handled yet.
    */
   atLeastOnce?: boolean;
-  /** The log drops an append of an event id it already holds (the embedded log does). Default false. */
-  dedupesIds?: boolean;
 }
 
 interface Delivery {
@@ -404,21 +402,26 @@ export function eventLogContract(
       testTimeout,
     );
 
-    // Only for logs that promise it; the others are not asked to.
-    if (options.dedupesIds) {
-      it(
-        'drops an append of an event id that is already logged',
-        async () => {
-          const [a, b] = [memberJoined(), memberLeft()];
-          await append(Topics.telegram, [a]);
-          await append(Topics.telegram, [a, b, b]);
-          const consumer = await consume(Topics.telegram, group());
-          await handledAll(consumer, [a, b], 'both events');
-          await delay(quietMs);
-          expect(consumer.handledIds()).toEqual([a.id, b.id]);
-        },
-        testTimeout,
-      );
-    }
+    it(
+      'keeps the promise dropsRepeatedIds makes: one delivery of a repeated id, or one per append',
+      async () => {
+        const [a, b] = [memberJoined(), memberLeft()];
+        await append(Topics.telegram, [a]);
+        await append(Topics.telegram, [a, b]);
+        const consumer = await consume(Topics.telegram, group());
+        await handledAll(consumer, [a, b], 'both events');
+        if (!fixture().log.dropsRepeatedIds)
+          await waitFor(
+            () => consumer.handledIds().filter((id) => id === a.id).length === 2,
+            timeoutMs,
+            'the copy of the repeated event, at a position of its own',
+          );
+        await delay(quietMs);
+        // The projections rely on this: without it they remember every id they applied.
+        const expected = fixture().log.dropsRepeatedIds ? [a.id, b.id] : [a.id, a.id, b.id];
+        expect(consumer.handledIds().sort()).toEqual(expected.sort());
+      },
+      testTimeout,
+    );
   });
 }
