@@ -10,6 +10,9 @@ RUN npm ci --no-fund --no-audit && npx turbo run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production DATA_DIR=/data
+# A young generation of 32 MB semi-spaces: the projections allocate short-lived objects per event,
+# and the default size spends twice the time collecting them.
+ENV NODE_OPTIONS=--max-semi-space-size=32
 WORKDIR /app
 COPY --from=build /app /app
 # The embedded database file lives here (unused by the distributed services).

@@ -12,7 +12,9 @@ export interface ProcessUsage {
 
 export type ChildRequest = { type: 'usage' } | { type: 'stop' };
 export type ChildMessage =
-  { type: 'ready'; url: string } | ({ type: 'usage' } & ProcessUsage) | { type: 'error'; message: string };
+  | { type: 'ready'; url: string; report?: Record<string, number> }
+  | ({ type: 'usage' } & ProcessUsage)
+  | { type: 'error'; message: string };
 
 export function usage(): ProcessUsage {
   const cpu = process.cpuUsage();
@@ -25,10 +27,11 @@ export function usage(): ProcessUsage {
 }
 
 /**
- * The child side: reports `ready` with its URL, answers usage requests, and stops on request. The
- * process measures itself, so its memory and CPU are never mixed with the load generator's.
+ * The child side: reports `ready` with its URL (and what it measured on the way, if anything),
+ * answers usage requests, and stops on request. The process measures itself, so its memory and CPU
+ * are never mixed with the load generator's.
  */
-export function serveParent(url: string, stop: () => Promise<void>): void {
+export function serveParent(url: string, stop: () => Promise<void>, report?: Record<string, number>): void {
   const send = (message: ChildMessage): void => void process.send?.(message);
   process.on('message', (request: ChildRequest) => {
     if (request.type === 'usage') send({ type: 'usage', ...usage() });
@@ -36,7 +39,7 @@ export function serveParent(url: string, stop: () => Promise<void>): void {
   });
   // The parent is gone (crashed or killed): nobody will ever ask this one to stop.
   process.on('disconnect', () => void stop().finally(() => process.exit(0)));
-  send({ type: 'ready', url });
+  send({ type: 'ready', url, ...(report ? { report } : {}) });
 }
 
 /** Tells the parent why start-up failed, then exits once the message is out. */
@@ -54,13 +57,15 @@ export class ChildServer {
   private constructor(
     private readonly child: ChildProcess,
     readonly url: string,
+    /** What the child measured before it was ready ({} when nothing). */
+    readonly report: Record<string, number>,
   ) {}
 
   static async start(script: string, args: string[], timeoutMs = 60_000): Promise<ChildServer> {
     const child = fork(path.join(__dirname, script), args, {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
-    const url = await new Promise<string>((resolve, reject) => {
+    const ready = await new Promise<{ url: string; report: Record<string, number> }>((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error(`${script} did not start within ${timeoutMs} ms`)),
         timeoutMs,
@@ -69,12 +74,12 @@ export class ChildServer {
       child.on('message', (m: ChildMessage) => {
         if (m.type === 'ready') {
           clearTimeout(timer);
-          resolve(m.url);
+          resolve({ url: m.url, report: m.report ?? {} });
         } else if (m.type === 'error') reject(new Error(`${script}: ${m.message}`));
       });
     });
     child.removeAllListeners('exit');
-    return new ChildServer(child, url);
+    return new ChildServer(child, ready.url, ready.report);
   }
 
   usage(): Promise<ProcessUsage> {

@@ -1,5 +1,9 @@
 import os from 'node:os';
 
+/** SPEC §9: memory of the embedded process. */
+export const RSS_TARGET_MB = 300;
+export const MB = 1024 * 1024;
+
 /** A SPEC target: the measured value must be at least (throughput) or at most (latency, memory) this. */
 export interface Target {
   value: number;
