@@ -108,8 +108,9 @@ export async function projectionsCaughtUp(
         `projections did not catch up within ${opts.timeoutMs} ms (lag ${JSON.stringify(lag)})`,
       );
     // The lag is a COUNT over the backlog: look rarely while it is long, so the look itself does not
-    // slow down the projections sharing this process.
-    if (quiet < 2) await sleep(lag.leadProjection + lag.stats > 1000 ? 200 : 10);
+    // slow down the projections sharing this process. A lag of L takes them well over L/50 ms to
+    // apply, so the wait never runs past the moment they catch up.
+    if (quiet < 2) await sleep(Math.min(1000, Math.max(10, (lag.leadProjection + lag.stats) / 50)));
   }
 }
 
