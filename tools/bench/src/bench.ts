@@ -82,7 +82,7 @@ export async function runBenchmarks(options: BenchOptions, log: Log): Promise<Be
     const ingest = { updates: options.updates, seed: options.seed, log };
     for (const [name, run] of [
       ['ingest → projections, long polling', ingestPolling],
-      ['event log → projections, no Telegram', ingestDirect],
+      ['event log → projections, backlog, no Telegram', ingestDirect],
     ] as const) {
       const r = await attempt(name, log, errors, () => run(ingest));
       if (r && raw !== null) r.figures.push(ratioToRaw(r, raw));
