@@ -17,7 +17,7 @@ import {
   type LeadStore,
   type PostbackStore,
 } from '@subtrack/ports';
-import { LogConsumer } from '@subtrack/runtime';
+import { LogConsumer, Metrics } from '@subtrack/runtime';
 import { LeadProjector } from './lead-projector';
 import { PostbackSender } from './postback-sender';
 import { PostbackSigner } from './postback-signer';
@@ -46,12 +46,15 @@ export class PostbackDelivery implements OnApplicationBootstrap, OnApplicationSh
     @Inject(POSTBACK_STORE) store: PostbackStore,
     @Inject(CATALOG_STORE) catalog: CatalogStore,
     @Inject(CONFIG) config: Config,
+    @Inject(Metrics) metrics: Metrics,
   ) {
     const signer = new PostbackSigner(catalog);
     this.sender = new PostbackSender(store, {
       allowPrivate: config.POSTBACK_ALLOW_PRIVATE,
       maxRetryDelayMs: config.POSTBACK_RETRY_MAX_MS,
       headersFor: (d, at) => signer.headersFor(d, at),
+      observe: (status) =>
+        metrics.postbackAttempts.inc({ status: status === null ? 'error' : String(status) }),
     });
   }
 

@@ -16,6 +16,8 @@ export interface SenderOptions {
   now?: () => number;
   /** Extra headers of one attempt (the signature), made at send time so a rotated key applies at once. */
   headersFor?: (d: PostbackDelivery, at: number) => Promise<Record<string, string>>;
+  /** Told of every attempt's outcome: the receiver's status, or null when no answer came. */
+  observe?: (status: number | null) => void;
 }
 
 /**
@@ -42,6 +44,7 @@ export class PostbackSender {
       now: Date.now,
       maxRetryDelayMs: MAX_RETRY_MS,
       headersFor: async () => ({}),
+      observe: () => {},
       ...options,
     };
   }
@@ -94,6 +97,7 @@ export class PostbackSender {
       error = describe(err);
     }
     const done = this.o.now();
+    this.o.observe(status);
     const attempt: PostbackAttempt = { at, status, error, durationMs: done - at };
     if (error === '') {
       await this.store.recordAttempt(d.id, attempt, { state: 'delivered', nextAt: 0 });

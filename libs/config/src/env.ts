@@ -27,6 +27,8 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DATA_DIR: z.string().min(1).default('./data'),
   ADMIN_TOKEN: z.string().min(8, 'ADMIN_TOKEN must be at least 8 characters').optional(),
+  /** When set, GET /metrics asks for `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: z.string().min(8, 'METRICS_TOKEN must be at least 8 characters').optional(),
   PUBLIC_URL: url('PUBLIC_URL')
     .transform((v) => v.replace(/\/+$/, ''))
     .optional(),

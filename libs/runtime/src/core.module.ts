@@ -11,11 +11,14 @@ import {
 } from '@subtrack/ports';
 import type { Adapters } from './adapters';
 import { HealthController } from './health.controller';
+import { Metrics } from './metrics';
+import { MetricsController } from './metrics.controller';
 
 export interface CoreOptions {
   adapters: Adapters;
   config: Config;
   adminToken: string;
+  metrics: Metrics;
   clock?: Clock;
 }
 
@@ -37,6 +40,7 @@ export function coreModule(options: CoreOptions, imports: DynamicModule['imports
     { provide: STATS_STORE, useValue: adapters.stats },
     { provide: POSTBACK_STORE, useValue: adapters.postbacks },
     { provide: WELCOME_STORE, useValue: adapters.welcomes },
+    { provide: Metrics, useValue: options.metrics },
   ];
   return {
     module: CoreModule,
@@ -44,7 +48,7 @@ export function coreModule(options: CoreOptions, imports: DynamicModule['imports
     imports,
     providers,
     // Consumer-only services have no HTTP server, so no routes: only those that serve HTTP answer these.
-    controllers: [HealthController],
+    controllers: [HealthController, MetricsController],
     exports: providers.map((p) => p.provide),
   };
 }

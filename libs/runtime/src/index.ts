@@ -6,3 +6,5 @@ export { startService, runService } from './service';
 export type { ServiceOptions, RunningService } from './service';
 export { LogConsumer } from './log-consumer';
 export { HealthController } from './health.controller';
+export { Metrics } from './metrics';
+export { MetricsController } from './metrics.controller';

@@ -5,6 +5,8 @@ import { ConfigError, isDistributed, loadConfig, type Clock, type Config } from 
 import { openAdapters, type Adapters } from './adapters';
 import { resolveAdminToken } from './admin-token';
 import { coreModule } from './core.module';
+import { Metrics } from './metrics';
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 
 export interface ServiceOptions {
   /** Shown in logs and used as the Kafka client id. */
@@ -33,16 +35,18 @@ export interface RunningService {
 /** Starts services in this process on the configured backend. */
 export async function startService(options: ServiceOptions): Promise<RunningService> {
   const { config } = options;
-  const adapters = await openAdapters(config, {
+  const opened = await openAdapters(config, {
     clientId: options.name,
     ...(options.idlePollMs !== undefined ? { idlePollMs: options.idlePollMs } : {}),
   });
+  const metrics = new Metrics();
+  const adapters: Adapters = { ...opened, eventLog: metrics.instrument(opened.eventLog) };
   const { token: adminToken, file: adminTokenFile } = resolveAdminToken(
     config,
     adapters.kind === 'distributed',
   );
   const module = coreModule(
-    { adapters, config, adminToken, ...(options.clock ? { clock: options.clock } : {}) },
+    { adapters, config, adminToken, metrics, ...(options.clock ? { clock: options.clock } : {}) },
     options.modules,
   );
   const nestOptions = {
@@ -55,6 +59,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     const web = await NestFactory.create(module, nestOptions);
     web.enableShutdownHooks();
     await web.listen(config.PORT, '0.0.0.0');
+    timeRequests(web.getHttpServer() as Server, metrics);
     url = `http://127.0.0.1:${(web.getHttpServer().address() as { port: number }).port}`;
     app = web;
   } else {
@@ -111,4 +116,28 @@ export function runService(options: Omit<ServiceOptions, 'config'> & { requireDi
       console.error(err);
       process.exit(1);
     });
+}
+
+/**
+ * The route pattern a request matched, as the metrics label it: the framework's pattern, Telegram's
+ * webhook (served ahead of the framework), or 'unmatched', so that paths never become labels.
+ */
+function routeLabel(req: IncomingMessage): string {
+  const routed = req as IncomingMessage & { route?: { path?: unknown }; baseUrl?: string };
+  if (typeof routed.route?.path === 'string') return `${routed.baseUrl ?? ''}${routed.route.path}`;
+  if (req.url?.startsWith('/telegram/webhook/')) return '/telegram/webhook/:botId';
+  return 'unmatched';
+}
+
+/** Times every request the server answers, whoever serves it, by method, route and status. */
+function timeRequests(server: Server, metrics: Metrics): void {
+  const listeners = server.listeners('request') as RequestListener[];
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const end = metrics.httpDuration.startTimer();
+    res.once('finish', () =>
+      end({ method: req.method ?? '', route: routeLabel(req), status: String(res.statusCode) }),
+    );
+    for (const listener of listeners) listener.call(server, req, res);
+  });
 }

@@ -1,0 +1,84 @@
+import { Api, botWithChat, createAccount, startStack, type EmbeddedStack } from './harness';
+
+const METRICS_TOKEN = 'e2e-metrics-token';
+
+/** The value of one sample of the exposition text, or undefined when it is absent. */
+function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    const wanted = Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`));
+    if (wanted) return Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return undefined;
+}
+
+// What an operator's Prometheus scrapes from the embedded product after real traffic.
+describe('embedded: GET /metrics', () => {
+  let stack: EmbeddedStack;
+  beforeAll(async () => {
+    stack = await startStack({ env: { METRICS_TOKEN } });
+  }, 120_000);
+  afterAll(async () => stack?.close());
+
+  const scrape = (authorization?: string) =>
+    fetch(`${stack.url}/metrics`, { headers: authorization ? { authorization } : {} });
+
+  it('asks for the metrics token when one is set', async () => {
+    for (const auth of [undefined, 'Bearer wrong-token', METRICS_TOKEN]) {
+      const res = await scrape(auth);
+      expect(res.status).toBe(401);
+      expect(await res.json()).toMatchObject({ status: 'error', error: 'key' });
+    }
+  });
+
+  it('counts the updates of a bot, the batches of each projection, their lag and the API requests', async () => {
+    const { api } = await createAccount(stack, 'metrics');
+    const { bot, chat } = await botWithChat(stack, api, 'metrics_bot', 'Metrics chat');
+    const users = Array.from({ length: 5 }, (_, i) =>
+      stack.telegram.fake.createUser({ first_name: `M${i}` }),
+    );
+    for (const user of users) stack.telegram.fake.userJoins(user, chat);
+    await stack.settled();
+    expect((await api.get('/api/journal/list.json')).status).toBe(200);
+    await new Api(stack, 'not-a-key').get('/api/leads/list.json');
+
+    const res = await scrape(`Bearer ${METRICS_TOKEN}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/plain');
+    const text = await res.text();
+
+    // The bot joining the chat, then five organic joins: six events from its updates.
+    expect(sample(text, 'subtrack_telegram_events_appended_total', { bot: String(bot.id) })).toBe(6);
+    expect(sample(text, 'subtrack_events_appended_total', { topic: 'telegram-events' })).toBe(6);
+    expect(sample(text, 'subtrack_events_appended_total', { topic: 'lead-events' })).toBe(5);
+    expect(sample(text, 'subtrack_consumer_events_total', { group: 'lead-projection' })).toBe(6);
+    expect(sample(text, 'subtrack_consumer_events_total', { group: 'stats' })).toBe(5);
+    expect(
+      sample(text, 'subtrack_consumer_lag', { group: 'lead-projection', topic: 'telegram-events' }),
+    ).toBe(0);
+    expect(sample(text, 'subtrack_consumer_lag', { group: 'stats', topic: 'lead-events' })).toBe(0);
+    expect(
+      sample(text, 'subtrack_consumer_batch_duration_seconds_count', {
+        group: 'lead-projection',
+        outcome: 'ok',
+      }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(text, 'http_request_duration_seconds_count', {
+        method: 'GET',
+        route: '/api/journal/list.json',
+        status: '200',
+      }),
+    ).toBe(1);
+    expect(
+      sample(text, 'http_request_duration_seconds_count', {
+        method: 'GET',
+        route: '/api/leads/list.json',
+        status: '401',
+      }),
+    ).toBe(1);
+    // Paths are never labels: only route patterns are.
+    expect(text).not.toContain('route="/metrics?');
+    expect(sample(text, 'process_resident_memory_bytes')).toBeGreaterThan(0);
+  });
+});

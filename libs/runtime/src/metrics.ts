@@ -1,0 +1,116 @@
+import { Topics, type DomainEvent, type Topic } from '@subtrack/contracts';
+import type { BatchHandler, EventLog, SubscribeOptions, Subscription } from '@subtrack/ports';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Seconds: a batch of the projections takes milliseconds; a stuck one, seconds. */
+const BATCH_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10];
+const HTTP_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5];
+
+/**
+ * The Prometheus metrics of one process (every service it runs). One registry per process start,
+ * never the library's global one, so that several stacks in one test process stay apart.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly subscribed = new Map<string, { group: string; topic: Topic }>();
+  private log: EventLog | null = null;
+
+  readonly eventsAppended = new Counter({
+    name: 'subtrack_events_appended_total',
+    help: 'Events appended to the event log by this process, per topic (repeated ids included).',
+    labelNames: ['topic'] as const,
+    registers: [this.registry],
+  });
+  readonly telegramEvents = new Counter({
+    name: 'subtrack_telegram_events_appended_total',
+    help: 'Events made from Telegram updates and appended by this process, per bot.',
+    labelNames: ['bot'] as const,
+    registers: [this.registry],
+  });
+  readonly batchDuration = new Histogram({
+    name: 'subtrack_consumer_batch_duration_seconds',
+    help: 'Time a consumer group spent applying one batch, per group and topic.',
+    labelNames: ['group', 'topic', 'outcome'] as const,
+    buckets: BATCH_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly eventsConsumed = new Counter({
+    name: 'subtrack_consumer_events_total',
+    help: 'Events a consumer group applied (batches that succeeded), per group and topic.',
+    labelNames: ['group', 'topic'] as const,
+    registers: [this.registry],
+  });
+  readonly postbackAttempts = new Counter({
+    name: 'subtrack_postback_attempts_total',
+    help: "Postback attempts by outcome: the receiver's HTTP status, or 'error' when none came back.",
+    labelNames: ['status'] as const,
+    registers: [this.registry],
+  });
+  readonly httpDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP requests served, per method, route pattern and status code.',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: HTTP_BUCKETS,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+    const lag: Gauge<'group' | 'topic'> = new Gauge({
+      name: 'subtrack_consumer_lag',
+      help: 'Events of the topic the group has not committed yet, for the groups this process runs.',
+      labelNames: ['group', 'topic'] as const,
+      registers: [this.registry],
+      // Read when scraped: a count the log keeps, never a figure that could go stale.
+      collect: async () => {
+        const log = this.log;
+        if (!log) return;
+        for (const { group, topic } of this.subscribed.values())
+          lag.set({ group, topic }, await log.lag(group, topic));
+      },
+    });
+  }
+
+  /** The event log with appends and consumer batches counted and timed. */
+  instrument(log: EventLog): EventLog {
+    this.log = log;
+    return {
+      get dropsRepeatedIds() {
+        return log.dropsRepeatedIds;
+      },
+      append: async (topic: Topic, events: readonly DomainEvent[]) => {
+        await log.append(topic, events);
+        if (events.length === 0) return;
+        this.eventsAppended.inc({ topic }, events.length);
+        if (topic !== Topics.telegram) return;
+        const perBot = new Map<number, number>();
+        for (const e of events) perBot.set(e.bot, (perBot.get(e.bot) ?? 0) + 1);
+        for (const [bot, n] of perBot) this.telegramEvents.inc({ bot: String(bot) }, n);
+      },
+      subscribe: async (options: SubscribeOptions, handler: BatchHandler): Promise<Subscription> => {
+        const labels = { group: options.group, topic: options.topic };
+        this.subscribed.set(`${options.group}\u0000${options.topic}`, labels);
+        return log.subscribe(options, async (batch) => {
+          const end = this.batchDuration.startTimer(labels);
+          try {
+            await handler(batch);
+          } catch (err) {
+            end({ outcome: 'failed' });
+            throw err;
+          }
+          end({ outcome: 'ok' });
+          this.eventsConsumed.inc(labels, batch.length);
+        });
+      },
+      lag: (group, topic) => log.lag(group, topic),
+      resetGroup: (group, topic) => log.resetGroup(group, topic),
+      truncate: (topic) => log.truncate(topic),
+      close: () => log.close(),
+    };
+  }
+
+  /** The exposition text and its content type. */
+  async exposition(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}
