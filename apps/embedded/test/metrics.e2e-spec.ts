@@ -77,6 +77,14 @@ describe('embedded: GET /metrics', () => {
         status: '401',
       }),
     ).toBe(1);
+    // Telegram's updates come by webhook: the route is timed like any other.
+    expect(
+      sample(text, 'http_request_duration_seconds_count', {
+        method: 'POST',
+        route: '/telegram/webhook/:botId',
+        status: '200',
+      }),
+    ).toBeGreaterThanOrEqual(6);
     // Paths are never labels: only route patterns are.
     expect(text).not.toContain('route="/metrics?');
     expect(sample(text, 'process_resident_memory_bytes')).toBeGreaterThan(0);

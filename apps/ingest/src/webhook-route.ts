@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { Metrics } from '@subtrack/runtime';
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import { BotRegistry } from './bot-registry';
@@ -35,6 +36,7 @@ export class WebhookRoute implements OnApplicationBootstrap {
     @Inject(HttpAdapterHost) private readonly host: HttpAdapterHost,
     @Inject(BotRegistry) private readonly bots: BotRegistry,
     @Inject(UpdateIngestor) private readonly ingestor: UpdateIngestor,
+    @Inject(Metrics) private readonly metrics: Metrics,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -50,6 +52,7 @@ export class WebhookRoute implements OnApplicationBootstrap {
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse, botId: string): Promise<void> {
+    const start = process.hrtime.bigint();
     let answer: { status: number; body: unknown };
     try {
       answer = await this.answer(req, botId);
@@ -63,6 +66,12 @@ export class WebhookRoute implements OnApplicationBootstrap {
       'content-length': Buffer.byteLength(body),
     });
     res.end(body);
+    this.metrics.observeHttp(
+      'POST',
+      '/telegram/webhook/:botId',
+      answer.status,
+      Number(process.hrtime.bigint() - start) / 1e9,
+    );
   }
 
   private async answer(req: IncomingMessage, botId: string): Promise<{ status: number; body: unknown }> {

@@ -71,6 +71,22 @@ export class Metrics {
     });
   }
 
+  private readonly httpChildren = new Map<string, { observe(seconds: number): void }>();
+
+  /**
+   * Records one answered request. Each method, route and status gets one labelled child, found by a
+   * plain key: the webhook's thousands of requests a second should not pay for label hashing.
+   */
+  observeHttp(method: string, route: string, status: number, seconds: number): void {
+    const key = `${method} ${status} ${route}`;
+    let child = this.httpChildren.get(key);
+    if (!child) {
+      child = this.httpDuration.labels(method, route, String(status));
+      this.httpChildren.set(key, child);
+    }
+    child.observe(seconds);
+  }
+
   /** The event log with appends and consumer batches counted and timed. */
   instrument(log: EventLog): EventLog {
     this.log = log;

@@ -118,26 +118,32 @@ export function runService(options: Omit<ServiceOptions, 'config'> & { requireDi
     });
 }
 
-/**
- * The route pattern a request matched, as the metrics label it: the framework's pattern, Telegram's
- * webhook (served ahead of the framework), or 'unmatched', so that paths never become labels.
- */
+/** Telegram's webhook: served ahead of the framework, and timed by its own route. */
+const WEBHOOK_PATH = '/telegram/webhook/';
+
+/** The route pattern a request matched, as the metrics label it, so that paths never become labels. */
 function routeLabel(req: IncomingMessage): string {
   const routed = req as IncomingMessage & { route?: { path?: unknown }; baseUrl?: string };
   if (typeof routed.route?.path === 'string') return `${routed.baseUrl ?? ''}${routed.route.path}`;
-  if (req.url?.startsWith('/telegram/webhook/')) return '/telegram/webhook/:botId';
   return 'unmatched';
 }
 
-/** Times every request the server answers, whoever serves it, by method, route and status. */
+/** Times every request the framework answers by method, route and status. */
 function timeRequests(server: Server, metrics: Metrics): void {
   const listeners = server.listeners('request') as RequestListener[];
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    const end = metrics.httpDuration.startTimer();
-    res.once('finish', () =>
-      end({ method: req.method ?? '', route: routeLabel(req), status: String(res.statusCode) }),
-    );
+    if (req.method !== 'POST' || !req.url?.startsWith(WEBHOOK_PATH)) {
+      const start = process.hrtime.bigint();
+      res.once('finish', () =>
+        metrics.observeHttp(
+          req.method ?? '',
+          routeLabel(req),
+          res.statusCode,
+          Number(process.hrtime.bigint() - start) / 1e9,
+        ),
+      );
+    }
     for (const listener of listeners) listener.call(server, req, res);
   });
 }
