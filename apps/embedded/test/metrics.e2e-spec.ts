@@ -89,4 +89,15 @@ describe('embedded: GET /metrics', () => {
     expect(text).not.toContain('route="/metrics?');
     expect(sample(text, 'process_resident_memory_bytes')).toBeGreaterThan(0);
   });
+
+  it("answers every API request with a request id: the caller's, or a new one", async () => {
+    const given = await fetch(`${stack.url}/api/leads/list.json`, {
+      headers: { 'x-request-id': 'trace-7f3a' },
+    });
+    expect(given.headers.get('x-request-id')).toBe('trace-7f3a');
+    const made = await fetch(`${stack.url}/api/leads/list.json`, {
+      headers: { 'x-request-id': 'not an id: spaces, and far too long '.repeat(5) },
+    });
+    expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
 });

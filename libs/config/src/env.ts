@@ -81,6 +81,10 @@ const schema = z.object({
   AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(20),
   /** Take the client address from X-Forwarded-For (behind a reverse proxy that sets it). */
   TRUST_PROXY: flag.default('0'),
+  /** The least severe log lines written: error, warn, info or debug. */
+  LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+  /** JSON lines, or plain text for a person at a terminal; unset: plain on a terminal, JSON otherwise. */
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   /** How often services look for bots registered by another process (ms). */
   BOT_REFRESH_MS: z.coerce.number().int().min(100).default(2000),
 });

@@ -8,3 +8,5 @@ export { LogConsumer } from './log-consumer';
 export { HealthController } from './health.controller';
 export { Metrics } from './metrics';
 export { MetricsController } from './metrics.controller';
+export { JsonLogger, requestContext } from './json-logger';
+export type { JsonLoggerOptions, LogFormat, LogLevelName } from './json-logger';

@@ -1,11 +1,19 @@
 import 'reflect-metadata';
-import { Logger, type INestApplicationContext, type LogLevel, type Type } from '@nestjs/common';
+import {
+  Logger,
+  type INestApplicationContext,
+  type LogLevel,
+  type LoggerService,
+  type Type,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigError, isDistributed, loadConfig, type Clock, type Config } from '@subtrack/config';
 import { openAdapters, type Adapters } from './adapters';
 import { resolveAdminToken } from './admin-token';
 import { coreModule } from './core.module';
+import { JsonLogger, requestContext } from './json-logger';
 import { Metrics } from './metrics';
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 
 export interface ServiceOptions {
@@ -17,6 +25,7 @@ export interface ServiceOptions {
   http: boolean;
   config: Config;
   clock?: Clock;
+  /** Nest's console logger at these levels (tests), or off; unset: JSON lines per LOG_LEVEL and LOG_FORMAT. */
   logger?: LogLevel[] | false;
   idlePollMs?: number;
 }
@@ -50,7 +59,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     options.modules,
   );
   const nestOptions = {
-    logger: options.logger ?? (['log', 'warn', 'error'] as LogLevel[]),
+    logger: options.logger ?? serviceLogger(options.name, config),
     abortOnError: false,
   };
   let app: INestApplicationContext;
@@ -118,6 +127,18 @@ export function runService(options: Omit<ServiceOptions, 'config'> & { requireDi
     });
 }
 
+/** The process's log: JSON lines for collectors, plain text for a person at a terminal. */
+function serviceLogger(name: string, config: Config): LoggerService {
+  return new JsonLogger({
+    service: name,
+    level: config.LOG_LEVEL,
+    format: config.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json'),
+  });
+}
+
+/** A caller's request id is kept when it looks like one; anything else gets a new one. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
 /** Telegram's webhook: served ahead of the framework, and timed by its own route. */
 const WEBHOOK_PATH = '/telegram/webhook/';
 
@@ -128,22 +149,30 @@ function routeLabel(req: IncomingMessage): string {
   return 'unmatched';
 }
 
-/** Times every request the framework answers by method, route and status. */
+/**
+ * Times every request the framework answers by method, route and status, and gives it a request id
+ * (`X-Request-Id`, the caller's or a new one) that its log lines carry.
+ */
 function timeRequests(server: Server, metrics: Metrics): void {
   const listeners = server.listeners('request') as RequestListener[];
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    if (req.method !== 'POST' || !req.url?.startsWith(WEBHOOK_PATH)) {
-      const start = process.hrtime.bigint();
-      res.once('finish', () =>
-        metrics.observeHttp(
-          req.method ?? '',
-          routeLabel(req),
-          res.statusCode,
-          Number(process.hrtime.bigint() - start) / 1e9,
-        ),
-      );
-    }
-    for (const listener of listeners) listener.call(server, req, res);
+    const serve = () => {
+      for (const listener of listeners) listener.call(server, req, res);
+    };
+    if (req.method === 'POST' && req.url?.startsWith(WEBHOOK_PATH)) return serve();
+    const start = process.hrtime.bigint();
+    res.once('finish', () =>
+      metrics.observeHttp(
+        req.method ?? '',
+        routeLabel(req),
+        res.statusCode,
+        Number(process.hrtime.bigint() - start) / 1e9,
+      ),
+    );
+    const given = req.headers['x-request-id'];
+    const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    res.setHeader('x-request-id', requestId);
+    requestContext.run({ requestId }, serve);
   });
 }
