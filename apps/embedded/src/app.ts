@@ -17,10 +17,10 @@ export interface EmbeddedOptions {
   idlePollMs?: number;
 }
 
-export type EmbeddedApp = RunningService & { url: string };
+export type EmbeddedApp = RunningService;
 
 /** All four services in one process, on the backend the configuration picks (embedded by default). */
 export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedApp> {
-  const running = await startService({ name: 'embedded', modules: ALL_SERVICES, http: true, ...options });
-  return running as EmbeddedApp;
+  const running = await startService({ name: 'embedded', modules: ALL_SERVICES, adminApi: true, ...options });
+  return running;
 }

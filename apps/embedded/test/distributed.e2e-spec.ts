@@ -1,5 +1,5 @@
 import { inviteLinkButtons } from '@subtrack/telegram-fake';
-import { botWithChat, createAccount, utc, utcDay } from './harness';
+import { botWithChat, createAccount, metricSample, utc, utcDay } from './harness';
 import { startDistributedStack, type DistributedStack } from './distributed';
 import { describePostbacks } from './postbacks';
 import { describeLifecycle } from './scenario';
@@ -66,9 +66,19 @@ describe('distributed: a service process killed during a run', () => {
     expect((await api.ok('/api/leads/list.json', { ...range, status: 2 })).total).toBe(
       sent.joins - sent.leaves - sent.bans,
     );
-    expect((await api.ok('/api/journal/list.json', range)).total).toBe(
-      sent.joins + sent.leaves + sent.bans + sent.organic_joins + sent.organic_leaves,
-    );
+    const journal = sent.joins + sent.leaves + sent.bans + sent.organic_joins + sent.organic_leaves;
+    expect((await api.ok('/api/journal/list.json', range)).total).toBe(journal);
+
+    // Each process serves its own metrics: the consumers their lag, read from Kafka; ingest what it logged.
+    for (const [service, group, topic] of [
+      ['lead-projection', 'lead-projection', 'telegram-events'],
+      ['stats', 'stats', 'lead-events'],
+    ] as const)
+      expect(metricSample(await stack.scrape(service), 'subtrack_consumer_lag', { group, topic })).toBe(0);
+    const ingest = await stack.scrape('ingest');
+    expect(
+      metricSample(ingest, 'subtrack_telegram_events_appended_total', { bot: String(bot.id) }),
+    ).toBeGreaterThanOrEqual(sent.starts + journal);
   });
 });
 

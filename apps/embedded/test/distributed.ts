@@ -44,6 +44,8 @@ export interface DistributedStack extends Stack {
   kill(service: string): Promise<void>;
   /** Starts one more instance of a service. */
   spawn(service: string): void;
+  /** The Prometheus text of the first running instance of a service, from its own `/metrics`. */
+  scrape(service: string): Promise<string>;
 }
 
 async function waitForHttp(url: string, timeoutMs: number, output: () => string): Promise<void> {
@@ -97,6 +99,8 @@ export async function startDistributedStack(
   const logs = () =>
     [...tails].map(([who, tail]) => `--- ${who}, last lines of its log ---\n${tail}`).join('\n');
   let processes: { service: string; child: ChildProcess }[] = [];
+  /** Where each process serves HTTP, as its start-up log line says (consumers listen on a free port). */
+  const urls = new Map<ChildProcess, string>();
   const start = (service: string) => {
     const port = service === 'ingest' ? ingestPort : service === 'api-gateway' ? apiPort : 0;
     const child = spawn(process.execPath, [path.join(ROOT, 'apps', service, 'dist', 'main.js')], {
@@ -110,9 +114,14 @@ export async function startDistributedStack(
     // The file is for a human reading a failure; losing it must not fail the run.
     file.on('error', () => undefined);
     child.once('exit', () => file.end());
+    let head = '';
     const keep = (chunk: Buffer) => {
       tails.set(who, (tails.get(who)! + chunk.toString()).slice(-4_000));
       file.write(chunk);
+      if (urls.has(child)) return;
+      head += chunk.toString();
+      const started = /started \(distributed\) on (http:\/\/[0-9.]+:\d+)/.exec(head);
+      if (started) urls.set(child, started[1]!);
     };
     child.stdout!.on('data', keep);
     child.stderr!.on('data', keep);
@@ -196,6 +205,22 @@ export async function startDistributedStack(
       await exited(running.child);
     },
     spawn: start,
+    async scrape(service) {
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const running = processes.find(
+          (p) => p.service === service && p.child.exitCode === null && p.child.signalCode === null,
+        );
+        const url = running && urls.get(running.child);
+        if (url) {
+          const res = await fetch(`${url}/metrics`);
+          if (!res.ok) throw new Error(`${service} /metrics answered ${res.status}`);
+          return res.text();
+        }
+        if (Date.now() > deadline) throw new Error(`no running ${service} said where it listens\n${logs()}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
     catalog: stores.catalog,
     ingest: stores.ingest,
     async restart() {

@@ -278,3 +278,17 @@ export async function clearOfUtcMidnight(aheadS: number, behindS = 300): Promise
   const waitS = toMidnight <= aheadS ? toMidnight + behindS : behindS - sinceMidnight;
   await new Promise((r) => setTimeout(r, (waitS + 1) * 1000));
 }
+
+/** The value of one sample of a Prometheus exposition text, or undefined when it is absent. */
+export function metricSample(
+  text: string,
+  name: string,
+  labels: Record<string, string> = {},
+): number | undefined {
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    const wanted = Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`));
+    if (wanted) return Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return undefined;
+}

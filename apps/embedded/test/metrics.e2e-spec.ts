@@ -1,16 +1,13 @@
-import { Api, botWithChat, createAccount, startStack, type EmbeddedStack } from './harness';
+import {
+  Api,
+  botWithChat,
+  createAccount,
+  metricSample as sample,
+  startStack,
+  type EmbeddedStack,
+} from './harness';
 
 const METRICS_TOKEN = 'e2e-metrics-token';
-
-/** The value of one sample of the exposition text, or undefined when it is absent. */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    const wanted = Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`));
-    if (wanted) return Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return undefined;
-}
 
 // What an operator's Prometheus scrapes from the embedded product after real traffic.
 describe('embedded: GET /metrics', () => {

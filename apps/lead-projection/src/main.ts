@@ -5,6 +5,6 @@ import { LeadProjectionModule } from './index';
 runService({
   name: 'lead-projection',
   modules: [LeadProjectionModule],
-  http: false,
+  adminApi: false,
   requireDistributed: true,
 });

@@ -2,4 +2,4 @@ import { runService } from '@subtrack/runtime';
 import { StatsModule } from './index';
 
 // The stats service on its own (distributed mode); `npm start` runs all services in one process.
-runService({ name: 'stats', modules: [StatsModule], http: false, requireDistributed: true });
+runService({ name: 'stats', modules: [StatsModule], adminApi: false, requireDistributed: true });

@@ -47,7 +47,7 @@ export function coreModule(options: CoreOptions, imports: DynamicModule['imports
     global: true,
     imports,
     providers,
-    // Consumer-only services have no HTTP server, so no routes: only those that serve HTTP answer these.
+    // Every service serves these, the consumers too (their only routes).
     controllers: [HealthController, MetricsController],
     exports: providers.map((p) => p.provide),
   };

@@ -25,7 +25,7 @@ async function probe(what: () => Promise<unknown>): Promise<Check> {
 }
 
 /**
- * Liveness and readiness of every service with an HTTP server: `/health` answers while the
+ * Liveness and readiness of every service (each serves HTTP on PORT): `/health` answers while the
  * process runs; `/ready` only while its store and its event log (the database, or Kafka) answer,
  * so a load balancer sends nothing to an instance that cannot do the work.
  */

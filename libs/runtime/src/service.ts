@@ -1,11 +1,5 @@
 import 'reflect-metadata';
-import {
-  Logger,
-  type INestApplicationContext,
-  type LogLevel,
-  type LoggerService,
-  type Type,
-} from '@nestjs/common';
+import { Logger, type INestApplication, type LogLevel, type LoggerService, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigError, isDistributed, loadConfig, type Clock, type Config } from '@subtrack/config';
 import { openAdapters, type Adapters } from './adapters';
@@ -21,8 +15,11 @@ export interface ServiceOptions {
   name: string;
   /** The Nest modules of the service(s) to run. */
   modules: Type[];
-  /** Serve HTTP on PORT (ingest's webhook, the API); consumers run without a server. */
-  http: boolean;
+  /**
+   * Serves the API's admin endpoints, so the admin token matters (its file, a missing token). Every
+   * service serves HTTP on PORT: its health, readiness and metrics at least.
+   */
+  adminApi: boolean;
   config: Config;
   clock?: Clock;
   /** Nest's console logger at these levels (tests), or off; unset: JSON lines per LOG_LEVEL and LOG_FORMAT. */
@@ -31,13 +28,13 @@ export interface ServiceOptions {
 }
 
 export interface RunningService {
-  app: INestApplicationContext;
+  app: INestApplication;
   adapters: Adapters;
   adminToken: string;
   /** Where a generated admin token is kept (embedded, without ADMIN_TOKEN); null otherwise. */
   adminTokenFile: string | null;
-  /** Base URL of the HTTP server, when there is one. */
-  url: string | null;
+  /** Base URL of the HTTP server. */
+  url: string;
   close(): Promise<void>;
 }
 
@@ -62,20 +59,11 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     logger: options.logger ?? serviceLogger(options.name, config),
     abortOnError: false,
   };
-  let app: INestApplicationContext;
-  let url: string | null = null;
-  if (options.http) {
-    const web = await NestFactory.create(module, nestOptions);
-    web.enableShutdownHooks();
-    await web.listen(config.PORT, '0.0.0.0');
-    timeRequests(web.getHttpServer() as Server, metrics);
-    url = `http://127.0.0.1:${(web.getHttpServer().address() as { port: number }).port}`;
-    app = web;
-  } else {
-    app = await NestFactory.createApplicationContext(module, nestOptions);
-    app.enableShutdownHooks();
-    await app.init();
-  }
+  const app = await NestFactory.create(module, nestOptions);
+  app.enableShutdownHooks();
+  await app.listen(config.PORT, '0.0.0.0');
+  timeRequests(app.getHttpServer() as Server, metrics);
+  const url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
   let closed = false;
   return {
     app,
@@ -113,12 +101,10 @@ export function runService(options: Omit<ServiceOptions, 'config'> & { requireDi
   }
   startService({ ...options, config })
     .then((running) => {
-      logger.log(
-        `${options.name} started (${running.adapters.kind})${running.url ? ` on ${running.url}` : ''}`,
-      );
-      if (running.adminTokenFile && options.http)
+      logger.log(`${options.name} started (${running.adapters.kind}) on ${running.url}`);
+      if (running.adminTokenFile && options.adminApi)
         logger.log(`ADMIN_TOKEN is not set; the admin token is kept in ${running.adminTokenFile}`);
-      if (!config.ADMIN_TOKEN && isDistributed(config) && options.http)
+      if (!config.ADMIN_TOKEN && isDistributed(config) && options.adminApi)
         logger.warn('ADMIN_TOKEN is not set: the admin endpoints are unusable');
     })
     .catch((err) => {
