@@ -14,6 +14,7 @@ export class Metrics {
   readonly registry = new Registry();
   private readonly subscribed = new Map<string, { group: string; topic: Topic }>();
   private log: EventLog | null = null;
+  private readonly httpChildren = new Map<string, { observe(seconds: number): void }>();
 
   readonly eventsAppended = new Counter({
     name: 'subtrack_events_appended_total',
@@ -23,7 +24,7 @@ export class Metrics {
   });
   readonly telegramEvents = new Counter({
     name: 'subtrack_telegram_events_appended_total',
-    help: 'Events made from Telegram updates and appended by this process, per bot.',
+    help: "Events appended to telegram-events by this process, per bot: from its updates, and its subscribers' invite links.",
     labelNames: ['bot'] as const,
     registers: [this.registry],
   });
@@ -70,8 +71,6 @@ export class Metrics {
       },
     });
   }
-
-  private readonly httpChildren = new Map<string, { observe(seconds: number): void }>();
 
   /**
    * Records one answered request. Each method, route and status gets one labelled child, found by a
