@@ -150,7 +150,9 @@ export async function startDistributedStack(
         );
       const ready = await Promise.all(
         CONSUMERS.map(async ([service, group, topic]) => {
-          const status = await log.groupStatus(group, topic);
+          // Until a service has created its topic, Kafka does not know it: not ready yet.
+          const status = await log.groupStatus(group, topic).catch(() => null);
+          if (!status) return false;
           const held = status.members.flatMap((m) => m.partitions);
           return (
             status.state === 'Stable' &&
