@@ -1,16 +1,14 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Post, Query } from '@nestjs/common';
 import { isValidTimeZone } from '@subtrack/domain';
 import { CATALOG_STORE, type CatalogStore } from '@subtrack/ports';
-import { timingSafeEqual } from 'node:crypto';
+import { sameSecret } from '@subtrack/runtime';
 import { ApiError, badParam } from './api-error';
 import { authenticate, newApiKey } from './auth';
 import { asBody, bodyInt, bodyString, type Query as Q } from './params';
 import { ADMIN_TOKEN, CLOCK, type Clock } from '@subtrack/config';
 
 function checkAdmin(expected: string, given: string | undefined): void {
-  const a = Buffer.from(expected);
-  const b = Buffer.from(given ?? '');
-  if (a.length !== b.length || !timingSafeEqual(a, b))
+  if (!sameSecret(given ?? '', expected))
     throw new ApiError(401, 'admin', 'missing or wrong X-Admin-Token header');
 }
 

@@ -132,9 +132,11 @@ export async function startDistributedStack(
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
       child.once('exit', () => resolve());
     });
-  const running = (service: string) =>
-    processes.filter((p) => p.service === service && p.child.exitCode === null && p.child.signalCode === null)
-      .length;
+  const alive = (service: string) =>
+    processes.filter(
+      (p) => p.service === service && p.child.exitCode === null && p.child.signalCode === null,
+    );
+  const running = (service: string) => alive(service).length;
   const groups = async (): Promise<string> =>
     Promise.all(CONSUMERS.map(([, group, topic]) => log.groupStatus(group, topic)))
       .then((all) => all.map((g) => JSON.stringify(g)).join('\n'))
@@ -199,9 +201,7 @@ export async function startDistributedStack(
     webhookUrl: `http://127.0.0.1:${ingestPort}`,
     clock: null,
     async kill(service) {
-      const running = processes.find(
-        (p) => p.service === service && p.child.exitCode === null && p.child.signalCode === null,
-      );
+      const [running] = alive(service);
       if (!running) throw new Error(`no running ${service}`);
       running.child.kill('SIGKILL');
       await exited(running.child);
@@ -210,9 +210,7 @@ export async function startDistributedStack(
     async scrape(service) {
       const deadline = Date.now() + 30_000;
       for (;;) {
-        const running = processes.find(
-          (p) => p.service === service && p.child.exitCode === null && p.child.signalCode === null,
-        );
+        const [running] = alive(service);
         const url = running && urls.get(running.child);
         if (url) {
           const res = await fetch(`${url}/metrics`);

@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { Metrics } from '@subtrack/runtime';
+import { Metrics, sameSecret } from '@subtrack/runtime';
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
-import { timingSafeEqual } from 'node:crypto';
 import { BotRegistry } from './bot-registry';
 import { UpdateIngestor } from './update-ingestor';
 
@@ -10,12 +9,6 @@ export const WEBHOOK_ROUTE = /^\/telegram\/webhook\/([^/?#]*)\/?(?:\?.*)?$/;
 export const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
 /** Telegram's updates are a few kilobytes; a body past this is refused unread. */
 export const MAX_UPDATE_BYTES = 1 << 20;
-
-const sameSecret = (a: string, b: string): boolean => {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-};
 
 const refusal = (status: number, error: string, message: string) => ({
   status,

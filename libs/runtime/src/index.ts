@@ -7,6 +7,7 @@ export type { ServiceOptions, RunningService } from './service';
 export { LogConsumer } from './log-consumer';
 export { HealthController } from './health.controller';
 export { Metrics } from './metrics';
+export { sameSecret } from './same-secret';
 export { MetricsController } from './metrics.controller';
 export { JsonLogger, requestContext } from './json-logger';
 export type { JsonLoggerOptions, LogFormat, LogLevelName } from './json-logger';

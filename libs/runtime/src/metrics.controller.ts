@@ -1,15 +1,8 @@
 import { Controller, Get, Headers, HttpException, Inject, Res } from '@nestjs/common';
 import { CONFIG, type Config } from '@subtrack/config';
 import type { Response } from 'express';
-import { timingSafeEqual } from 'node:crypto';
 import { Metrics } from './metrics';
-
-/** Equal in constant time, whatever the lengths. */
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
+import { sameSecret } from './same-secret';
 
 /** `GET /metrics`: Prometheus text format; behind a bearer token when METRICS_TOKEN is set. */
 @Controller()

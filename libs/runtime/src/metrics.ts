@@ -16,44 +16,38 @@ export class Metrics {
   private log: EventLog | null = null;
   private readonly httpChildren = new Map<string, { observe(seconds: number): void }>();
 
-  readonly eventsAppended = new Counter({
-    name: 'subtrack_events_appended_total',
-    help: 'Events appended to the event log by this process, per topic (repeated ids included).',
-    labelNames: ['topic'] as const,
-    registers: [this.registry],
-  });
-  readonly telegramEvents = new Counter({
-    name: 'subtrack_telegram_events_appended_total',
-    help: "Events appended to telegram-events by this process, per bot: from its updates, and its subscribers' invite links.",
-    labelNames: ['bot'] as const,
-    registers: [this.registry],
-  });
-  readonly batchDuration = new Histogram({
-    name: 'subtrack_consumer_batch_duration_seconds',
-    help: 'Time a consumer group spent applying one batch, per group and topic.',
-    labelNames: ['group', 'topic', 'outcome'] as const,
-    buckets: BATCH_BUCKETS,
-    registers: [this.registry],
-  });
-  readonly eventsConsumed = new Counter({
-    name: 'subtrack_consumer_events_total',
-    help: 'Events a consumer group applied (batches that succeeded), per group and topic.',
-    labelNames: ['group', 'topic'] as const,
-    registers: [this.registry],
-  });
-  readonly postbackAttempts = new Counter({
-    name: 'subtrack_postback_attempts_total',
-    help: "Postback attempts by outcome: the receiver's HTTP status, or 'error' when none came back.",
-    labelNames: ['status'] as const,
-    registers: [this.registry],
-  });
-  readonly httpDuration = new Histogram({
-    name: 'http_request_duration_seconds',
-    help: 'HTTP requests served, per method, route pattern and status code.',
-    labelNames: ['method', 'route', 'status'] as const,
-    buckets: HTTP_BUCKETS,
-    registers: [this.registry],
-  });
+  readonly eventsAppended = this.counter(
+    'subtrack_events_appended_total',
+    'Events appended to the event log by this process, per topic (repeated ids included).',
+    ['topic'],
+  );
+  readonly telegramEvents = this.counter(
+    'subtrack_telegram_events_appended_total',
+    "Events appended to telegram-events by this process, per bot: from its updates, and its subscribers' invite links.",
+    ['bot'],
+  );
+  readonly batchDuration = this.histogram(
+    'subtrack_consumer_batch_duration_seconds',
+    'Time a consumer group spent applying one batch, per group and topic.',
+    ['group', 'topic', 'outcome'],
+    BATCH_BUCKETS,
+  );
+  readonly eventsConsumed = this.counter(
+    'subtrack_consumer_events_total',
+    'Events a consumer group applied (batches that succeeded), per group and topic.',
+    ['group', 'topic'],
+  );
+  readonly postbackAttempts = this.counter(
+    'subtrack_postback_attempts_total',
+    "Postback attempts by outcome: the receiver's HTTP status, or 'error' when none came back.",
+    ['status'],
+  );
+  readonly httpDuration = this.histogram(
+    'http_request_duration_seconds',
+    'HTTP requests served, per method, route pattern and status code.',
+    ['method', 'route', 'status'],
+    HTTP_BUCKETS,
+  );
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -122,6 +116,19 @@ export class Metrics {
       truncate: (topic) => log.truncate(topic),
       close: () => log.close(),
     };
+  }
+
+  private counter<L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> {
+    return new Counter({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  private histogram<L extends string>(
+    name: string,
+    help: string,
+    labelNames: readonly L[],
+    buckets: number[],
+  ): Histogram<L> {
+    return new Histogram({ name, help, labelNames, buckets, registers: [this.registry] });
   }
 
   /** The exposition text and its content type. */
