@@ -9,6 +9,7 @@ import type {
   SigningSecret,
 } from '@subtrack/ports';
 import type { Db } from './database';
+import { StatementCache } from './statements';
 
 interface AccountRow {
   id: number;
@@ -88,29 +89,32 @@ const campaignParams = (c: NewCampaign) => ({
 });
 
 export class SqliteCatalogStore implements CatalogStore {
-  constructor(private readonly db: Db) {}
+  private readonly sql: StatementCache;
+  constructor(private readonly db: Db) {
+    this.sql = new StatementCache(db);
+  }
 
   async createAccount(input: Omit<Account, 'id'>): Promise<Account> {
-    const info = this.db
-      .prepare('INSERT INTO accounts (name, timezone, key_hash, postbacks, created) VALUES (?, ?, ?, ?, ?)')
+    const info = this.sql
+      .get('INSERT INTO accounts (name, timezone, key_hash, postbacks, created) VALUES (?, ?, ?, ?, ?)')
       .run(input.name, input.timezone, input.keyHash, JSON.stringify(input.postbacks), input.created);
     return { ...input, id: Number(info.lastInsertRowid) };
   }
 
   async getAccount(id: number): Promise<Account | null> {
-    const row = this.db.prepare<[number], AccountRow>('SELECT * FROM accounts WHERE id = ?').get(id);
+    const row = this.sql.get<[number], AccountRow>('SELECT * FROM accounts WHERE id = ?').get(id);
     return row ? toAccount(row) : null;
   }
 
   async updateAccount(a: Account): Promise<void> {
-    this.db
-      .prepare('UPDATE accounts SET name = ?, timezone = ?, key_hash = ?, postbacks = ? WHERE id = ?')
+    this.sql
+      .get('UPDATE accounts SET name = ?, timezone = ?, key_hash = ?, postbacks = ? WHERE id = ?')
       .run(a.name, a.timezone, a.keyHash, JSON.stringify(a.postbacks), a.id);
   }
 
   async saveBot(bot: Bot): Promise<void> {
-    this.db
-      .prepare(
+    this.sql
+      .get(
         `INSERT INTO bots (id, account, username, token, secret, created, status) VALUES (@id, @account, @username, @token, @secret, @created, @status)
          ON CONFLICT (id) DO UPDATE SET account = excluded.account, username = excluded.username, token = excluded.token,
            secret = excluded.secret, status = excluded.status`,
@@ -119,22 +123,22 @@ export class SqliteCatalogStore implements CatalogStore {
   }
 
   async setBotStatus(id: number, status: BotStatus): Promise<void> {
-    this.db.prepare('UPDATE bots SET status = ? WHERE id = ?').run(status, id);
+    this.sql.get('UPDATE bots SET status = ? WHERE id = ?').run(status, id);
   }
 
   async getBot(id: number): Promise<Bot | null> {
-    return this.db.prepare<[number], Bot>('SELECT * FROM bots WHERE id = ?').get(id) ?? null;
+    return this.sql.get<[number], Bot>('SELECT * FROM bots WHERE id = ?').get(id) ?? null;
   }
 
   async listBots(account?: number): Promise<Bot[]> {
     return account === undefined
-      ? this.db.prepare<[], Bot>('SELECT * FROM bots ORDER BY id').all()
-      : this.db.prepare<[number], Bot>('SELECT * FROM bots WHERE account = ? ORDER BY id').all(account);
+      ? this.sql.get<[], Bot>('SELECT * FROM bots ORDER BY id').all()
+      : this.sql.get<[number], Bot>('SELECT * FROM bots WHERE account = ? ORDER BY id').all(account);
   }
 
   async applyChat(chat: BotChat): Promise<void> {
-    this.db
-      .prepare(
+    this.sql
+      .get(
         `INSERT INTO chats (bot, id, account, title, type, username, admin, active, seq)
          VALUES (@bot, @id, @account, @title, @type, @username, @admin, @active, @seq)
          ON CONFLICT (bot, id) DO UPDATE SET account = excluded.account, title = excluded.title, type = excluded.type,
@@ -145,22 +149,22 @@ export class SqliteCatalogStore implements CatalogStore {
   }
 
   async getChat(bot: number, chat: number): Promise<BotChat | null> {
-    const row = this.db
-      .prepare<[number, number], ChatRow>('SELECT * FROM chats WHERE bot = ? AND id = ?')
+    const row = this.sql
+      .get<[number, number], ChatRow>('SELECT * FROM chats WHERE bot = ? AND id = ?')
       .get(bot, chat);
     return row ? toChat(row) : null;
   }
 
   async listChats(bot: number): Promise<BotChat[]> {
-    return this.db
-      .prepare<[number], ChatRow>('SELECT * FROM chats WHERE bot = ? ORDER BY id')
+    return this.sql
+      .get<[number], ChatRow>('SELECT * FROM chats WHERE bot = ? ORDER BY id')
       .all(bot)
       .map(toChat);
   }
 
   async createCampaign(input: NewCampaign): Promise<Campaign> {
-    const info = this.db
-      .prepare(
+    const info = this.sql
+      .get(
         `INSERT INTO campaigns (account, name, code, bot, chat, join_mode, welcome, postbacks, method, body, unsub_window, is_default, created)
          VALUES (@account, @name, @code, @bot, @chat, @join_mode, @welcome, @postbacks, @method, @body, @unsub_window, @is_default, @created)`,
       )
@@ -169,8 +173,8 @@ export class SqliteCatalogStore implements CatalogStore {
   }
 
   async updateCampaign(c: Campaign): Promise<void> {
-    this.db
-      .prepare(
+    this.sql
+      .get(
         `UPDATE campaigns SET name = @name, code = @code, bot = @bot, chat = @chat, join_mode = @join_mode, welcome = @welcome,
            postbacks = @postbacks, method = @method, body = @body, unsub_window = @unsub_window, is_default = @is_default
          WHERE id = @id`,
@@ -179,25 +183,25 @@ export class SqliteCatalogStore implements CatalogStore {
   }
 
   async getCampaign(id: number): Promise<Campaign | null> {
-    const row = this.db.prepare<[number], CampaignRow>('SELECT * FROM campaigns WHERE id = ?').get(id);
+    const row = this.sql.get<[number], CampaignRow>('SELECT * FROM campaigns WHERE id = ?').get(id);
     return row ? toCampaign(row) : null;
   }
 
   async getCampaignByCode(code: string): Promise<Campaign | null> {
-    const row = this.db.prepare<[string], CampaignRow>('SELECT * FROM campaigns WHERE code = ?').get(code);
+    const row = this.sql.get<[string], CampaignRow>('SELECT * FROM campaigns WHERE code = ?').get(code);
     return row ? toCampaign(row) : null;
   }
 
   async listCampaigns(account: number): Promise<Campaign[]> {
-    return this.db
-      .prepare<[number], CampaignRow>('SELECT * FROM campaigns WHERE account = ? ORDER BY id')
+    return this.sql
+      .get<[number], CampaignRow>('SELECT * FROM campaigns WHERE account = ? ORDER BY id')
       .all(account)
       .map(toCampaign);
   }
 
   async defaultCampaign(bot: number): Promise<Campaign | null> {
-    const row = this.db
-      .prepare<[number], CampaignRow>(
+    const row = this.sql
+      .get<[number], CampaignRow>(
         'SELECT * FROM campaigns WHERE bot = ? AND is_default = 1 ORDER BY id DESC LIMIT 1',
       )
       .get(bot);
@@ -207,14 +211,14 @@ export class SqliteCatalogStore implements CatalogStore {
   async rotateSigningSecret(secret: Omit<SigningSecret, 'retires'>, retireAt: number): Promise<void> {
     this.db.transaction(() => {
       const scope = [secret.account, secret.campaign];
-      this.db
-        .prepare('DELETE FROM signing_secrets WHERE account = ? AND campaign = ? AND retires > 0')
+      this.sql
+        .get('DELETE FROM signing_secrets WHERE account = ? AND campaign = ? AND retires > 0')
         .run(...scope);
-      this.db
-        .prepare('UPDATE signing_secrets SET retires = ? WHERE account = ? AND campaign = ? AND retires = 0')
+      this.sql
+        .get('UPDATE signing_secrets SET retires = ? WHERE account = ? AND campaign = ? AND retires = 0')
         .run(retireAt, ...scope);
-      this.db
-        .prepare(
+      this.sql
+        .get(
           'INSERT OR REPLACE INTO signing_secrets (account, campaign, secret, created, retires) VALUES (?, ?, ?, ?, 0)',
         )
         .run(...scope, secret.secret, secret.created);
@@ -222,12 +226,12 @@ export class SqliteCatalogStore implements CatalogStore {
   }
 
   async removeSigningSecrets(account: number, campaign: number): Promise<void> {
-    this.db.prepare('DELETE FROM signing_secrets WHERE account = ? AND campaign = ?').run(account, campaign);
+    this.sql.get('DELETE FROM signing_secrets WHERE account = ? AND campaign = ?').run(account, campaign);
   }
 
   async signingSecrets(account: number, campaign: number, now: number): Promise<SigningSecret[]> {
-    return this.db
-      .prepare<[number, number, number], SigningSecret>(
+    return this.sql
+      .get<[number, number, number], SigningSecret>(
         `SELECT account, campaign, secret, created, retires FROM signing_secrets
          WHERE account = ? AND campaign = ? AND (retires = 0 OR retires > ?)
          ORDER BY retires = 0 DESC, retires DESC`,

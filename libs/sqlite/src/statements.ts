@@ -26,13 +26,13 @@ export class StatementCache {
     return (this.get(`SELECT COUNT(*) AS n FROM ${table} ${w.sql}`).get(...w.params) as { n: number }).n;
   }
 
-  get(sql: string): Statement {
+  get<P extends unknown[] | object = unknown[], R = unknown>(sql: string): Statement<P, R> {
     let stmt = this.cache.get(sql);
     if (!stmt) {
       stmt = this.db.prepare(sql);
       this.cache.set(sql, stmt);
     }
-    return stmt;
+    return stmt as unknown as Statement<P, R>;
   }
 }
 
