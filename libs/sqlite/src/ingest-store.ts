@@ -31,10 +31,9 @@ export class SqliteIngestStore implements IngestStore {
 
   async listDeadLetters(limit: number): Promise<DeadLetter[]> {
     return this.sql
-      .get<
-        [number],
-        { bot: number; update_id: number | null; payload: string; error: string; time: number }
-      >('SELECT bot, update_id, payload, error, time FROM dead_letters ORDER BY id DESC LIMIT ?')
+      .get<[number], { bot: number; update_id: number | null; payload: string; error: string; time: number }>(
+        'SELECT bot, update_id, payload, error, time FROM dead_letters ORDER BY id DESC LIMIT ?',
+      )
       .all(limit)
       .map((r) => ({ bot: r.bot, updateId: r.update_id, payload: r.payload, error: r.error, time: r.time }));
   }
