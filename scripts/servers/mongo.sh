@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Local MongoDB-protocol server: FerretDB v1.24.2 with its SQLite backend, built from the Go
-# module proxy (no Docker, no mongod download needed). See scripts/servers/README.md.
+# Local MongoDB-protocol server: FerretDB v1.24.2 built from the Go module proxy (no Docker, no
+# mongod download needed), on a PostgreSQL cluster of its own (Debian's postgresql package,
+# installed with apt-get when missing) or on SQLite files. See scripts/servers/README.md.
 # The build applies the local fixes in scripts/servers/ferretdb/*.patch (see README).
 #
 #   mongo.sh fetch    build the ferretdb binary into the cache (idempotent, fast when cached)
@@ -9,7 +10,8 @@
 #   mongo.sh status   running or not (exit 0 when running)
 #   mongo.sh env      print MONGO_URL=...
 #
-# Env: MONGO_PORT (27018), MONGO_DB (tracker), MONGO_KEEP_DATA=1 (keep the SQLite files),
+# Env: MONGO_BACKEND (postgresql | sqlite), MONGO_PG_PORT (MONGO_PORT + 1000),
+#      MONGO_PORT (27018), MONGO_DB (tracker), MONGO_KEEP_DATA=1 (keep the data files),
 #      MONGO_START_TIMEOUT (120), MONGO_LOG_LEVEL (warn), MONGO_DEBUG_ADDR ('-' = off; FerretDB's
 #      metrics/pprof HTTP listener would otherwise take 127.0.0.1:8088),
 #      SERVERS_CACHE_DIR (<repo>/.cache/servers), SERVERS_RUN_DIR (<repo>/.cache/servers/run),
@@ -28,6 +30,8 @@ MONGO_START_TIMEOUT="${MONGO_START_TIMEOUT:-120}"
 MONGO_LOG_LEVEL="${MONGO_LOG_LEVEL:-warn}"
 MONGO_DEBUG_ADDR="${MONGO_DEBUG_ADDR:--}"
 MONGO_URL="mongodb://127.0.0.1:$MONGO_PORT/$MONGO_DB"
+MONGO_BACKEND="${MONGO_BACKEND:-postgresql}"
+MONGO_PG_PORT="${MONGO_PG_PORT:-$((MONGO_PORT + 1000))}"
 
 FCACHE="$CACHE_DIR/ferretdb"
 BIN="$FCACHE/ferretdb"
@@ -38,6 +42,8 @@ DATA_DIR="$RUN_DIR/data"
 STATE_DIR="$RUN_DIR/state"
 LOG_FILE="$RUN_DIR/ferretdb.log"
 PID_FILE="$RUN_DIR/ferretdb.pid"
+PG_DIR="$RUN_DIR/pg"
+PG_LOG="$RUN_DIR/postgres.log"
 
 fetch_key() {
   # Rebuild whenever the version or one of our source patches changes.
@@ -46,6 +52,7 @@ fetch_key() {
 
 cmd_fetch() {
   local key
+  [[ "$MONGO_BACKEND" == postgresql ]] && ensure_postgres
   key="$(fetch_key)"
   if [[ -x "$BIN" && -f "$MARKER" && "$(cat "$MARKER")" == "$key" ]]; then
     log "cached: $BIN"
@@ -83,6 +90,59 @@ cmd_fetch() {
   log "built $BIN in $(($(now_s) - t0))s"
 }
 
+# The PostgreSQL server binaries: Debian keeps them out of PATH, under /usr/lib/postgresql/<major>.
+pg_bin() {
+  local dir
+  for dir in "$(pg_config --bindir 2>/dev/null || true)" /usr/lib/postgresql/*/bin; do
+    [[ -n "$dir" && -x "$dir/initdb" && -x "$dir/pg_ctl" ]] && { echo "$dir"; return 0; }
+  done
+  return 1
+}
+
+ensure_postgres() {
+  pg_bin >/dev/null && return 0
+  command -v apt-get >/dev/null || die "PostgreSQL is not installed and apt-get is not available (or set MONGO_BACKEND=sqlite)"
+  log "installing PostgreSQL from the Debian packages"
+  local sudo=()
+  ((EUID == 0)) || sudo=(sudo)
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q postgresql >&2 ||
+    { "${sudo[@]}" apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q postgresql >&2; } ||
+    die "apt-get could not install postgresql"
+  pg_bin >/dev/null || die "postgresql installed, but no initdb/pg_ctl found"
+}
+
+# PostgreSQL refuses to run as root: as root the cluster belongs to the postgres user.
+as_pg_user() {
+  if ((EUID == 0)); then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# A throwaway cluster for FerretDB: durability settings off, since the data is wiped at each start.
+start_postgres() {
+  local bin
+  ensure_postgres
+  bin="$(pg_bin)"
+  port_open 127.0.0.1 "$MONGO_PG_PORT" && die "port $MONGO_PG_PORT (PostgreSQL) is already in use"
+  if [[ ! -f "$PG_DIR/PG_VERSION" ]]; then
+    mkdir -p "$PG_DIR"
+    ((EUID == 0)) && chown postgres "$PG_DIR" "$RUN_DIR"
+    as_pg_user "$bin/initdb" -D "$PG_DIR" -A trust -U postgres -E UTF8 >"$RUN_DIR/initdb.log" 2>&1 ||
+      { tail_log "$RUN_DIR/initdb.log"; die "initdb failed"; }
+  fi
+  ((EUID == 0)) && touch "$PG_LOG" && chown postgres "$PG_LOG"
+  as_pg_user "$bin/pg_ctl" -D "$PG_DIR" -l "$PG_LOG" -w -t 60 start \
+    -o "-p $MONGO_PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+    >/dev/null || { tail_log "$PG_LOG"; die "PostgreSQL did not start"; }
+  as_pg_user "$bin/psql" -q -h 127.0.0.1 -p "$MONGO_PG_PORT" -U postgres -d postgres \
+    -c 'CREATE DATABASE ferretdb' >/dev/null 2>&1 || true
+}
+
+stop_postgres() {
+  local bin
+  [[ -f "$PG_DIR/postmaster.pid" ]] || return 0
+  bin="$(pg_bin)" || return 0
+  as_pg_user "$bin/pg_ctl" -D "$PG_DIR" -m fast -w stop >/dev/null 2>&1 || true
+}
+
 cmd_start() {
   local t0 pid
   t0="$(now_s)"
@@ -96,16 +156,25 @@ cmd_start() {
   fi
   rm -f "$PID_FILE"
   port_open 127.0.0.1 "$MONGO_PORT" && die "port $MONGO_PORT is already in use by another process"
+  stop_postgres
   if [[ "${MONGO_KEEP_DATA:-0}" == "1" ]]; then
-    log "MONGO_KEEP_DATA=1: keeping $DATA_DIR"
+    log "MONGO_KEEP_DATA=1: keeping $DATA_DIR $PG_DIR"
   else
-    rm -rf "$DATA_DIR"
+    rm -rf "$DATA_DIR" "$PG_DIR"
   fi
   mkdir -p "$DATA_DIR" "$STATE_DIR"
-  log "starting FerretDB $FERRETDB_VERSION (sqlite) on 127.0.0.1:$MONGO_PORT, log: $LOG_FILE"
+  local backend=()
+  case "$MONGO_BACKEND" in
+    postgresql)
+      start_postgres
+      backend=(--handler=postgresql "--postgresql-url=postgres://postgres@127.0.0.1:$MONGO_PG_PORT/ferretdb")
+      ;;
+    sqlite) backend=(--handler=sqlite "--sqlite-url=file:$DATA_DIR/") ;;
+    *) die "MONGO_BACKEND is postgresql or sqlite, not '$MONGO_BACKEND'" ;;
+  esac
+  log "starting FerretDB $FERRETDB_VERSION ($MONGO_BACKEND) on 127.0.0.1:$MONGO_PORT, log: $LOG_FILE"
   nohup "$BIN" \
-    --handler=sqlite \
-    --sqlite-url="file:$DATA_DIR/" \
+    "${backend[@]}" \
     --listen-addr="127.0.0.1:$MONGO_PORT" \
     --state-dir="$STATE_DIR" \
     --debug-addr="$MONGO_DEBUG_ADDR" \
@@ -134,12 +203,13 @@ cmd_start() {
 
 cmd_stop() {
   stop_pid ferretdb "$PID_FILE" 20
+  stop_postgres
 }
 
 cmd_status() {
   if pid_alive "$PID_FILE"; then
     if node "$SERVERS_DIR/mongo-ping.js" 127.0.0.1 "$MONGO_PORT" 3000 >/dev/null 2>&1; then
-      echo "mongo (ferretdb): running (pid $(cat "$PID_FILE")) on 127.0.0.1:$MONGO_PORT"
+      echo "mongo (ferretdb on $MONGO_BACKEND): running (pid $(cat "$PID_FILE")) on 127.0.0.1:$MONGO_PORT"
     else
       echo "mongo (ferretdb): process running (pid $(cat "$PID_FILE")) but not answering ping"
     fi
