@@ -1,7 +1,9 @@
 import { parseArgs as parseArgsWith } from 'node:util';
 
-export const BENCHES = ['raw', 'ingest', 'webhook', 'api', 'telegram'] as const;
+export const BENCHES = ['raw', 'ingest', 'webhook', 'api', 'telegram', 'distributed'] as const;
 export type BenchName = (typeof BENCHES)[number];
+/** What runs without --only: the embedded benchmarks; `distributed` needs Kafka and a MongoDB server. */
+export const DEFAULT_BENCHES: readonly BenchName[] = BENCHES.filter((b) => b !== 'distributed');
 
 export interface Sizes {
   /** Rows of the raw engine run. */
@@ -17,6 +19,8 @@ export interface Sizes {
   starts: number;
   /** Seconds of load on each side of the webhook comparison. */
   webhookSeconds: number;
+  /** Updates through the distributed pipeline, per deployment. */
+  distributedUpdates: number;
 }
 
 export interface BenchOptions extends Sizes {
@@ -35,6 +39,7 @@ export const FULL: Sizes = {
   requests: 300,
   starts: 600,
   webhookSeconds: 10,
+  distributedUpdates: 20_000,
 };
 
 /** Small enough for a run well under a minute, large enough to exercise every path. */
@@ -46,14 +51,17 @@ export const QUICK: Sizes = {
   requests: 100,
   starts: 150,
   webhookSeconds: 3,
+  distributedUpdates: 2_000,
 };
 
 export const USAGE = `Usage: npm run bench -- [options]      (after npm run build)
 
-Runs the embedded-mode benchmarks of SPEC §9 and prints each figure beside its target.
+Runs the benchmarks of SPEC §9 and prints each figure beside its target.
 
   --quick              small sizes (finishes well under a minute)
-  --only LIST          comma-separated subset of: ${BENCHES.join(', ')} (default: all)
+  --only LIST          comma-separated subset of: ${BENCHES.join(', ')}
+                       (default: all but distributed, which runs on Kafka and a MongoDB-protocol
+                       server: KAFKA_BROKERS / MONGO_URL, or the local ones of scripts/servers)
   --raw-rows N         rows inserted by the raw engine run (default ${FULL.rawRows})
   --updates N          Telegram updates per ingest run (default ${FULL.updates})
   --leads N            leads the API run is filled with (default ${FULL.leads})
@@ -61,6 +69,7 @@ Runs the embedded-mode benchmarks of SPEC §9 and prints each figure beside its 
   --requests N         timed requests per API endpoint (default ${FULL.requests})
   --starts N           /starts of the Telegram burst (default ${FULL.starts})
   --webhook-seconds N  seconds of load on the webhook and on its bare anchor (default ${FULL.webhookSeconds})
+  --distributed-updates N  updates through each distributed deployment (default ${FULL.distributedUpdates})
   --seed N             seed of the generated traffic and data (default 1)
   --json PATH          also write the results as JSON to PATH
   --help
@@ -95,6 +104,7 @@ const SIZE_FLAGS: Record<string, [keyof Sizes, number]> = {
   requests: ['requests', 10],
   starts: ['starts', 10],
   'webhook-seconds': ['webhookSeconds', 1],
+  'distributed-updates': ['distributedUpdates', 100],
 };
 
 /** Parses argv (without node and script); returns null when --help was asked for. */
@@ -115,7 +125,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions | null {
   return {
     ...(v.quick ? QUICK : FULL),
     ...explicit,
-    benches: typeof v.only === 'string' ? benchList(v.only) : [...BENCHES],
+    benches: typeof v.only === 'string' ? benchList(v.only) : [...DEFAULT_BENCHES],
     seed: typeof v.seed === 'string' ? int('--seed', v.seed, 0) : 1,
     json: typeof v.json === 'string' ? v.json : null,
   };

@@ -1,7 +1,7 @@
 import { FULL, QUICK, UsageError, parseArgs } from './args';
 
 describe('bench options', () => {
-  it('runs everything at SPEC sizes by default, and small with --quick', () => {
+  it('runs every embedded benchmark at SPEC sizes by default, and small with --quick', () => {
     expect(parseArgs([])).toEqual({
       ...FULL,
       benches: ['raw', 'ingest', 'webhook', 'api', 'telegram'],
@@ -9,6 +9,10 @@ describe('bench options', () => {
       json: null,
     });
     expect(parseArgs(['--quick'])).toMatchObject(QUICK);
+    expect(parseArgs(['--only', 'distributed', '--distributed-updates', '500'])).toMatchObject({
+      benches: ['distributed'],
+      distributedUpdates: 500,
+    });
   });
 
   it('lets explicit sizes win over --quick and picks benches in their own order', () => {

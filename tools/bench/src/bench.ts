@@ -4,6 +4,7 @@ import type { BenchOptions } from './args';
 import { ingestDirect, ingestPolling, type IngestRun } from './ingest';
 import { telegramBurst } from './telegram';
 import { webhookIngest } from './webhook';
+import { distributedBench } from './distributed';
 import { rawEngineLimit } from './raw-engine';
 import {
   formatTable,
@@ -118,6 +119,14 @@ export async function runBenchmarks(options: BenchOptions, log: Log): Promise<Be
     );
   }
 
+  if (options.benches.includes('distributed')) {
+    keep(
+      await attempt('distributed pipeline', log, errors, () =>
+        distributedBench({ updates: options.distributedUpdates, seed: options.seed, log }),
+      ),
+    );
+  }
+
   const checks = results.flatMap((r) => r.checks);
   return {
     startedAt,
@@ -134,7 +143,7 @@ export async function runBenchmarks(options: BenchOptions, log: Log): Promise<Be
 export function formatReport(report: BenchReport): string {
   const m = report.machine;
   const lines = [
-    `subtrack benchmark (embedded), ${report.startedAt}`,
+    `subtrack benchmark (${report.options.benches.join(', ')}), ${report.startedAt}`,
     `${m.cpus} × ${m.cpuModel}, ${m.memoryMb.toLocaleString('en-US')} MB, Node ${m.node}, ${m.platform}`,
     '',
     formatTable(report.figures),

@@ -10,6 +10,8 @@ export interface LoadRequest {
   first: number;
   connections: number;
   seconds: number;
+  /** Stop after this many requests, if that comes before `seconds` are up. */
+  count?: number;
 }
 
 export interface LoadResult {
@@ -59,7 +61,8 @@ async function generate(req: LoadRequest): Promise<LoadResult> {
     });
   await Promise.all(
     Array.from({ length: req.connections }, async () => {
-      while (performance.now() < end) {
+      const last = req.count === undefined ? Infinity : req.first + req.count;
+      while (performance.now() < end && n < last) {
         const body = req.template.replaceAll('__N__', String(n++));
         const started = performance.now();
         const status = await one(body);

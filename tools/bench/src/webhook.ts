@@ -17,7 +17,7 @@ import { percentile } from './api-latency';
 import { check, type BenchResult } from './report';
 
 /** Telegram opens up to 40 connections to a webhook. */
-const CONNECTIONS = 40;
+export const CONNECTIONS = 40;
 const WARMUP_SECONDS = 1;
 
 export interface WebhookOptions {
@@ -27,7 +27,7 @@ export interface WebhookOptions {
 }
 
 /** Runs the load generator in a process of its own and returns what it measured. */
-function load(request: LoadRequest): Promise<LoadResult> {
+export function load(request: LoadRequest): Promise<LoadResult> {
   const child = fork(path.join(__dirname, 'load-generator.js'), [], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -41,7 +41,7 @@ function load(request: LoadRequest): Promise<LoadResult> {
 }
 
 /** An organic join of user `__N__` to the chat, as Telegram sends it; `__N__` is also the update id. */
-function joinTemplate(chat: number, date: number): string {
+export function joinTemplate(chat: number, date: number): string {
   const user = { id: '__U__', is_bot: false, first_name: 'Bench' };
   const update = {
     update_id: '__U__',
