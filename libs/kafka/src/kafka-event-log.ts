@@ -193,6 +193,9 @@ export class KafkaEventLog implements EventLog {
     let running = true;
     await consumer.run({
       autoCommit: false,
+      // The partitions an instance holds are worked on side by side: their keys (subscribers) are
+      // disjoint, so a batch of one never waits on the store round trips of another's.
+      partitionsConsumedConcurrently: this.options.partitions,
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
         const messages = batch.messages;
