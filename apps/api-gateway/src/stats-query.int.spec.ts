@@ -46,7 +46,6 @@ describe('StatsQuery while the stats projection catches up', () => {
       ],
       postbacks: [],
       welcomes: [],
-      applied: [],
     });
     // The rollups have only seen the first start so far.
     await adapters.stats.apply([leadIncrement({ order: 1, counter: 'starts', day: '2025-01-15' })]);

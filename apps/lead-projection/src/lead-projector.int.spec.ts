@@ -94,6 +94,29 @@ describe('LeadProjector', () => {
     expect(await snapshot()).toEqual(overlapped);
   });
 
+  it('on a log that keeps repeated ids, skips a copy at a new position and redoes a redelivered one', async () => {
+    // As on Kafka: a Telegram update appended twice is handed over twice, at two positions.
+    const keeping = Object.create(adapters.eventLog, {
+      dropsRepeatedIds: { value: false },
+    }) as typeof adapters.eventLog;
+    projector = new LeadProjector(adapters.leads, adapters.catalog, keeping);
+    const [start, join] = log([started(1, 10, 1000), joined(1, 1010)]);
+    await projector.handle([start!, join!]);
+    const once = await snapshot();
+    expect(once.journal).toHaveLength(1);
+
+    await projector.handle([{ ...join!, seq: ++position }]);
+    expect(await snapshot()).toEqual(once);
+    await projector.handle([start!, join!]);
+    expect(await snapshot()).toEqual(once);
+
+    // Claimed, then the process died before its work was committed: the redelivery applies it.
+    const [late] = log([joined(2, 1020)]);
+    await adapters.leads.claim([{ id: late!.event.id, seq: late!.seq }]);
+    await projector.handle([late!]);
+    expect((await snapshot()).journal).toHaveLength(2);
+  });
+
   it('publishes each change once, with its source position, in order', async () => {
     logged = log([started(1, 10, 1000), joined(1, 1010)]);
     await projector.handle(logged);

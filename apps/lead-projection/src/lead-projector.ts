@@ -81,14 +81,12 @@ export class LeadProjector {
     // A copy of an event already applied (re-appended at a new position) changes nothing. A log
     // that drops repeated ids never hands one over, and the ids need not be stored.
     const remember = !this.log.dropsRepeatedIds;
-    const seen = remember ? await this.leads.applied(batch.map((l) => l.event.id)) : new Set<string>();
+    const copies = remember
+      ? await this.leads.claim(batch.map((l) => ({ id: l.event.id, seq: l.seq })))
+      : new Set<number>();
     for (const logged of batch) {
       const { event } = logged;
-      if (remember) {
-        if (seen.has(event.id)) continue;
-        seen.add(event.id);
-        work.applied.push(event.id);
-      }
+      if (copies.has(logged.seq)) continue;
       if (event.type === 'SubscriberStarted')
         this.started(logged as LoggedEvent<SubscriberStarted>, bySubscriber, work);
       else if (event.type === 'InviteLinkCreated')
@@ -119,7 +117,6 @@ export class LeadProjector {
       transitions: work.transitions,
       postbacks: work.postbacks,
       welcomes: work.welcomes,
-      applied: work.applied,
     });
   }
 
@@ -248,7 +245,6 @@ class BatchWork {
   readonly journal: JournalEntry[] = [];
   readonly transitions: LeadTransition[] = [];
   readonly derived: LeadEvent[] = [];
-  readonly applied: string[] = [];
   private readonly derivedCount = new Map<number, number>();
 
   record(logged: LoggedEvent<TelegramEvent>, lead: StoredLead, changes: readonly LeadChange[]): void {

@@ -24,7 +24,6 @@ describe('PostbackSender', () => {
       leads: [],
       journal: [],
       transitions: [],
-      applied: [],
       welcomes: [],
       postbacks: [
         { id, account: 1, campaign: 1, lead: 1, status: 'approve', url, method: 'GET', body: '', created: 1 },

@@ -126,7 +126,6 @@ if (!base) {
         transitions: [],
         postbacks: [],
         welcomes: [],
-        applied: [],
       });
 
       const advanced = { ...older, username: 'renamed', seq: 20 };
@@ -137,7 +136,6 @@ if (!base) {
         transitions: [],
         postbacks: [],
         welcomes: [],
-        applied: [],
       });
       const stored = await leads.leadsOf([701, 702, 703]);
       expect(stored.sort((a, b) => a.id - b.id)).toEqual([newer, advanced, created]);
@@ -152,7 +150,6 @@ if (!base) {
         transitions: [],
         postbacks: [],
         welcomes: [],
-        applied: [],
       });
       // An array `_id` (refused with code 53 by MongoDB and FerretDB alike) stands in for any failure
       // that is not a duplicate key, in the same batch as one that is.
@@ -164,7 +161,6 @@ if (!base) {
           transitions: [],
           postbacks: [],
           welcomes: [],
-          applied: [],
         }),
       ).rejects.toThrow();
     });
@@ -219,7 +215,6 @@ if (!base) {
           transitions: [],
           postbacks: ids.map((id) => newPostback({ id })),
           welcomes: [],
-          applied: [],
         });
         const now = T * 1000;
         const workers = [stores, ...others].map((s) => s.postbacks);

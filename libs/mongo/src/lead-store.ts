@@ -9,6 +9,7 @@ import {
 } from '@subtrack/domain';
 import type {
   CountScope,
+  EventAt,
   JournalEntry,
   JournalQuery,
   LeadQuery,
@@ -125,11 +126,6 @@ export class MongoLeadStore implements LeadStore {
     ]);
     for (const r of results) if (r.status === 'rejected') throw r.reason;
     await this.upsertLeads(work.leads.map(toLeadDoc));
-    // Last: an id stored here means everything the event changed is stored.
-    await insertNew(
-      this.m.appliedEvents,
-      work.applied.map((_id) => ({ _id })),
-    );
   }
 
   async recheckCandidates(q: RecheckQuery): Promise<StoredLead[]> {
@@ -181,13 +177,25 @@ export class MongoLeadStore implements LeadStore {
     ]);
   }
 
-  async applied(eventIds: readonly string[]): Promise<Set<string>> {
-    if (eventIds.length === 0) return new Set();
-    const docs = await this.m.appliedEvents
-      .find({ _id: { $in: [...eventIds] } })
-      .lean<{ _id: string }[]>()
-      .exec();
-    return new Set(docs.map((d) => d._id));
+  /**
+   * One unordered insert; only the ids it finds taken are looked up, one by one (an `_id` lookup is
+   * what every server serves from its index). An id recorded without a position was fully applied
+   * before positions were recorded: a copy now.
+   */
+  async claim(events: readonly EventAt[]): Promise<Set<number>> {
+    const taken = await insertNew(
+      this.m.appliedEvents,
+      events.map((e) => ({ _id: e.id, seq: e.seq })),
+    );
+    const copies = new Set<number>();
+    await Promise.all(
+      taken.map(async (i) => {
+        const e = events[i]!;
+        const first = await this.m.appliedEvents.findById(e.id).lean<{ seq?: number }>().exec();
+        if (first?.seq !== e.seq) copies.add(e.seq);
+      }),
+    );
+    return copies;
   }
 
   /**

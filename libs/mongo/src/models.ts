@@ -422,7 +422,8 @@ welcomes.index({ lead: 1, created: -1, _id: -1 });
 
 const welcomeClaims = new Schema<ClaimDoc>({ _id: String, until: Number }, plain);
 
-const appliedEvents = new Schema<{ _id: string }>({ _id: String }, plain);
+/** An event id claimed by the projection at the log position `seq` (absent: claimed before positions). */
+const appliedEvents = new Schema<{ _id: string; seq?: number }>({ _id: String, seq: Number }, plain);
 
 /** `_id` = account:campaign:secret, so a key is stored once per scope. */
 export interface SigningSecretDoc {

@@ -45,8 +45,12 @@ export interface LeadUnitOfWork {
   postbacks: NewPostback[];
   /** Welcomes owed for the starts of this work: inserted once per id, never reset. */
   welcomes: NewWelcome[];
-  /** Ids of the events this work applied; written last, so a seen id means fully applied. */
-  applied: string[];
+}
+
+/** An event by its id and the log position it was read at. */
+export interface EventAt {
+  id: string;
+  seq: number;
 }
 
 export interface Page {
@@ -109,11 +113,14 @@ export interface LeadStore {
   leadsOf(subscribers: readonly number[]): Promise<StoredLead[]>;
   commit(work: LeadUnitOfWork): Promise<void>;
   /**
-   * Which of these event ids were applied already. A log that cannot drop a re-appended event (a
-   * Telegram update delivered twice becomes two Kafka records) hands the copy over at a new
-   * position; this is how the projection recognises it.
+   * Records each event id with the position it is applied at, and returns the positions whose id
+   * was recorded at another position first: copies. A log that cannot drop a re-appended event (a Telegram update
+   * delivered twice becomes two Kafka records) hands the copy over at a new position; this is how the
+   * projection recognises it. The same position again is a redelivery, not a copy: its work may not
+   * have been committed, and is done again. A write, not a lookup, so that the common case (no
+   * copy) costs no read.
    */
-  applied(eventIds: readonly string[]): Promise<Set<string>>;
+  claim(events: readonly EventAt[]): Promise<Set<number>>;
 
   listLeads(query: LeadQuery): Promise<PageOf<StoredLead>>;
   /** Streams every lead matching the query's filters, newest first, ignoring paging. */
@@ -128,7 +135,7 @@ export interface LeadStore {
   /** Remembers when these leads were last checked (Unix seconds). */
   markChecked(leads: readonly number[], at: number): Promise<void>;
 
-  /** Drops leads, transitions, the journal and the applied ids (before a rebuild from the log); keeps postbacks and welcomes. */
+  /** Drops leads, transitions, the journal and the claimed event ids (before a rebuild from the log); keeps postbacks and welcomes. */
   reset(): Promise<void>;
 
   /** Recount from raw history: leads entering each status for the first time within the scope. */

@@ -149,6 +149,7 @@ export function openDatabase(dataDir: string, options: { synchronous?: 'NORMAL' 
   // Files made before these columns existed get them in place.
   addColumn(db, 'leads', 'checked', 'INTEGER NOT NULL DEFAULT 0');
   addColumn(db, 'bots', 'status', "TEXT NOT NULL DEFAULT 'ok'");
+  addColumn(db, 'applied_events', 'seq', 'INTEGER NOT NULL DEFAULT -1');
   db.exec(`
 CREATE INDEX IF NOT EXISTS leads_recheck ON leads(bot, status, checked);
 CREATE INDEX IF NOT EXISTS leads_campaign_status_join ON leads(campaign, status, join_time);

@@ -9,6 +9,7 @@ import {
 } from '@subtrack/domain';
 import type {
   CountScope,
+  EventAt,
   JournalEntry,
   JournalQuery,
   LeadQuery,
@@ -62,6 +63,7 @@ const toLead = (r: LeadRow): StoredLead => ({
 export class SqliteLeadStore implements LeadStore {
   private readonly statements: StatementCache;
   private readonly commitTx;
+  private readonly claimTx: (events: readonly EventAt[]) => Set<number>;
   private readonly counts;
 
   constructor(private readonly db: Db) {
@@ -92,7 +94,15 @@ export class SqliteLeadStore implements LeadStore {
       `INSERT OR IGNORE INTO lead_transitions (id, lead, account, campaign, chat, from_status, to_status, first, time)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    const insertApplied = db.prepare('INSERT OR IGNORE INTO applied_events (id) VALUES (?)');
+    const claim = db.prepare('INSERT OR IGNORE INTO applied_events (id, seq) VALUES (?, ?)');
+    const claimedAt = db.prepare<[string], { seq: number }>('SELECT seq FROM applied_events WHERE id = ?');
+    // An id recorded before positions were (seq -1) was fully applied then: a copy now.
+    this.claimTx = db.transaction((events: readonly EventAt[]) => {
+      const copies = new Set<number>();
+      for (const e of events)
+        if (claim.run(e.id, e.seq).changes === 0 && claimedAt.get(e.id)?.seq !== e.seq) copies.add(e.seq);
+      return copies;
+    });
     // The outbox row commits with the status change it announces, keyed by that change.
     const insertPostback = db.prepare(
       `INSERT OR IGNORE INTO postbacks (id, account, campaign, lead, status, url, method, body, created, state, attempts, next_at, lease_until)
@@ -124,7 +134,6 @@ export class SqliteLeadStore implements LeadStore {
           w.joinRequest ? 1 : 0,
           w.text,
         );
-      for (const id of work.applied) insertApplied.run(id);
       for (const lead of work.leads) {
         const before = statusOf.get(lead.id)?.status;
         const written = upsertLead.run(
@@ -238,14 +247,8 @@ export class SqliteLeadStore implements LeadStore {
     );
   }
 
-  async applied(eventIds: readonly string[]): Promise<Set<string>> {
-    const seen = new Set<string>();
-    for (let i = 0; i < eventIds.length; i += 100) {
-      const chunk = eventIds.slice(i, i + 100);
-      const sql = `SELECT id FROM applied_events WHERE id IN (${chunk.map(() => '?').join(',')})`;
-      for (const row of this.statements.get(sql).all(...chunk) as { id: string }[]) seen.add(row.id);
-    }
-    return seen;
+  async claim(events: readonly EventAt[]): Promise<Set<number>> {
+    return this.claimTx(events);
   }
 
   private leadFilter(q: Omit<LeadQuery, 'limit' | 'offset'>) {

@@ -308,7 +308,6 @@ export const unitOfWork = (w: Partial<LeadUnitOfWork> = {}): LeadUnitOfWork => (
   transitions: [],
   postbacks: [],
   welcomes: [],
-  applied: [],
   ...w,
 });
 

@@ -38,12 +38,30 @@ export function leadStoreContract(name: string, factory: () => Promise<StoreFixt
     const store = (): LeadStore => fixture().store;
     const commit = (w: Partial<LeadUnitOfWork>): Promise<void> => store().commit(work(w));
 
-    it('remembers which events were applied', async () => {
-      expect(await store().applied(['a:1', 'a:2'])).toEqual(new Set());
-      await commit({ applied: ['a:1', 'a:3'] });
-      await commit({ applied: ['a:1'] });
-      expect(await store().applied(['a:1', 'a:2', 'a:3'])).toEqual(new Set(['a:1', 'a:3']));
-      expect(await store().applied([])).toEqual(new Set());
+    it('claims event ids by position: a copy at another position is reported, a redelivery is not', async () => {
+      expect(await store().claim([])).toEqual(new Set());
+      expect(
+        await store().claim([
+          { id: 'a:1', seq: 10 },
+          { id: 'a:3', seq: 11 },
+        ]),
+      ).toEqual(new Set());
+      // The same positions again (a redelivery whose work may not be committed) are no copies.
+      expect(
+        await store().claim([
+          { id: 'a:1', seq: 10 },
+          { id: 'a:3', seq: 11 },
+        ]),
+      ).toEqual(new Set());
+      // a:1 again at a new position, once in an earlier batch and twice in this one.
+      expect(
+        await store().claim([
+          { id: 'a:2', seq: 20 },
+          { id: 'a:1', seq: 21 },
+          { id: 'a:4', seq: 22 },
+          { id: 'a:4', seq: 23 },
+        ]),
+      ).toEqual(new Set([21, 23]));
     });
 
     describe('leads', () => {

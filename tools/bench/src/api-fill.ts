@@ -270,7 +270,6 @@ class Writer {
       transitions: this.transitions,
       postbacks: [],
       welcomes: [],
-      applied: [],
     });
     await stores.stats.apply(this.increments);
     this.leads = [];
