@@ -19,6 +19,7 @@ import {
   type LeadStore,
   type StatsStore,
 } from '@subtrack/ports';
+import { Metrics } from '@subtrack/runtime';
 import { TelegramClients } from '@subtrack/telegram';
 import { AbuseLimits } from './abuse-limits';
 import { AccountController, AdminController } from './account.controllers';
@@ -54,8 +55,9 @@ export class MetaController {
     { provide: APP_FILTER, useClass: ApiErrorFilter },
     {
       provide: TelegramClients,
-      useFactory: (config: Config) => new TelegramClients(config.TELEGRAM_API_ROOT),
-      inject: [CONFIG],
+      useFactory: (config: Config, metrics: Metrics) =>
+        new TelegramClients(config.TELEGRAM_API_ROOT, metrics.observeBotApi),
+      inject: [CONFIG, Metrics],
     },
     {
       provide: StatsQuery,

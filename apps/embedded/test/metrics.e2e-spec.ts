@@ -87,6 +87,28 @@ describe('embedded: GET /metrics', () => {
     expect(sample(text, 'process_resident_memory_bytes')).toBeGreaterThan(0);
   });
 
+  it('times every Bot API call by method and outcome, flood control apart', async () => {
+    const { api } = await createAccount(stack, 'bot-api');
+    const bot = stack.telegram.fake.createBot({ username: 'flooded_bot' });
+    stack.telegram.fake.failNext({
+      method: 'getMe',
+      bot,
+      error_code: 429,
+      description: 'Too Many Requests: retry after 1',
+      retry_after: 1,
+    });
+    expect((await api.post('/api/bots/add.json', { token: bot.token })).status).not.toBe(200);
+    expect((await api.post('/api/bots/add.json', { token: bot.token })).status).toBe(200);
+
+    const text = await (await scrape(`Bearer ${METRICS_TOKEN}`)).text();
+    const calls = (method: string, outcome: string) =>
+      sample(text, 'subtrack_telegram_api_call_duration_seconds_count', { method, outcome });
+    expect(calls('getMe', '429')).toBe(1);
+    // The earlier test's bot, and this one once Telegram let it through.
+    expect(calls('getMe', 'ok')).toBeGreaterThanOrEqual(2);
+    expect(calls('sendMessage', '429')).toBeUndefined();
+  });
+
   it("answers every API request with a request id: the caller's, or a new one", async () => {
     const given = await fetch(`${stack.url}/api/leads/list.json`, {
       headers: { 'x-request-id': 'trace-7f3a' },

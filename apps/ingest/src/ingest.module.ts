@@ -24,6 +24,7 @@ import { BotApiGate } from './bot-api-gate';
 import { BotRegistry } from './bot-registry';
 import { MembershipRecheck } from './membership-recheck';
 import { PollingRunner } from './polling';
+import { Metrics } from '@subtrack/runtime';
 import { TelegramClients } from '@subtrack/telegram';
 import { UpdateIngestor } from './update-ingestor';
 import { GroupCommit } from './group-commit';
@@ -96,8 +97,9 @@ export class IngestLifecycle implements OnApplicationBootstrap, OnApplicationShu
   providers: [
     {
       provide: TelegramClients,
-      useFactory: (config: Config) => new TelegramClients(config.TELEGRAM_API_ROOT),
-      inject: [CONFIG],
+      useFactory: (config: Config, metrics: Metrics) =>
+        new TelegramClients(config.TELEGRAM_API_ROOT, metrics.observeBotApi),
+      inject: [CONFIG, Metrics],
     },
     {
       provide: BotRegistry,

@@ -5,6 +5,8 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 /** Seconds: a batch of the projections takes milliseconds; a stuck one, seconds. */
 const BATCH_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10];
 const HTTP_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5];
+/** Seconds: a Bot API round trip takes 100–300 ms; a slow one, seconds. */
+const BOT_API_BUCKETS = [0.05, 0.1, 0.2, 0.3, 0.5, 1, 2, 5, 10, 30];
 
 /**
  * The Prometheus metrics of one process (every service it runs). One registry per process start,
@@ -42,6 +44,12 @@ export class Metrics {
     "Postback attempts by outcome: the receiver's HTTP status, or 'error' when none came back.",
     ['status'],
   );
+  readonly botApiCalls = this.histogram(
+    'subtrack_telegram_api_call_duration_seconds',
+    "Bot API calls by method and outcome: 'ok', Telegram's error code (429: flood control), or 'network'.",
+    ['method', 'outcome'],
+    BOT_API_BUCKETS,
+  );
   readonly httpDuration = this.histogram(
     'http_request_duration_seconds',
     'HTTP requests served, per method, route pattern and status code.',
@@ -65,6 +73,10 @@ export class Metrics {
       },
     });
   }
+
+  /** A `BotApiObserver` for the Bot API clients of this process. */
+  readonly observeBotApi = (method: string, outcome: string, seconds: number): void =>
+    this.botApiCalls.observe({ method, outcome }, seconds);
 
   /**
    * Records one answered request. Each method, route and status gets one labelled child, found by a

@@ -1,1 +1,1 @@
-export { TelegramClients, ALLOWED_UPDATES } from './telegram-clients';
+export { TelegramClients, ALLOWED_UPDATES, type BotApiObserver } from './telegram-clients';
