@@ -31,6 +31,9 @@ export class FakeControlError extends Error {
 }
 
 /** Drives a fake running in another process through its /_fake control endpoints. */
+/** The longest one idle request waits on the server. */
+const IDLE_WAIT_MS = 60_000;
+
 export class FakeTelegramClient implements FakeControl {
   private readonly base: string;
 
@@ -219,8 +222,22 @@ export class FakeTelegramClient implements FakeControl {
   state(): Promise<Record<string, unknown>> {
     return this.get('state');
   }
+  /**
+   * Until the fake has nothing left to deliver. A long wait is asked for a minute at a time: one
+   * HTTP request held open for longer would meet the client's own header timeout (five minutes in
+   * Node's fetch) on a loaded machine, long before the caller's deadline.
+   */
   async idle(opts: { timeoutMs?: number } = {}): Promise<void> {
-    await this.get('idle', { timeout_ms: opts.timeoutMs });
+    const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
+    for (;;) {
+      const left = Math.max(1, deadline - Date.now());
+      try {
+        await this.get('idle', { timeout_ms: Math.min(left, IDLE_WAIT_MS) });
+        return;
+      } catch (err) {
+        if (!(err instanceof FakeControlError && err.status === 408) || Date.now() >= deadline) throw err;
+      }
+    }
   }
   async now(): Promise<number> {
     return (await this.get<{ now: number }>('time')).now;
