@@ -260,6 +260,7 @@ class BatchWork {
         this.transitions.push({
           id: `${logged.seq}:${n}`,
           ...base,
+          startTime: lead.startTime,
           account: lead.account,
           from,
           to,

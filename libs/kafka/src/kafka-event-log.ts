@@ -1,5 +1,6 @@
 import { parseDomainEvent, type DomainEvent, type Topic } from '@subtrack/contracts';
 import type { BatchHandler, EventLog, LoggedEvent, SubscribeOptions, Subscription } from '@subtrack/ports';
+import { MAX_PARTITIONS } from '@subtrack/ports';
 import {
   AssignerProtocol,
   ConfigResourceTypes,
@@ -33,8 +34,7 @@ const KEEP_FOREVER: [string, string][] = [
   ['retention.bytes', '-1'],
 ];
 
-/** Partitions per topic are capped so that `offset * 64 + partition` is a log-wide unique seq. */
-export const MAX_PARTITIONS = 64;
+export { MAX_PARTITIONS };
 
 export interface KafkaLogOptions {
   brokers: string[];

@@ -21,8 +21,9 @@ import type {
   StoredLead,
 } from '@subtrack/ports';
 import type { FilterQuery } from 'mongoose';
-import type { JournalDoc, LeadDoc, Models, PostbackDoc, TransitionDoc, WelcomeDoc } from './models';
-import { insertNew } from './writes';
+import { leadStoreCounts } from './bucket-counts';
+import type { CountDoc, JournalDoc, LeadDoc, Models, PostbackDoc, TransitionDoc, WelcomeDoc } from './models';
+import { GuardedCounts, guardedModel, insertNew } from './writes';
 
 const STREAM_PAGE = 1000;
 
@@ -70,7 +71,11 @@ export function between(
 }
 
 export class MongoLeadStore implements LeadStore {
-  constructor(private readonly m: Models) {}
+  private readonly counts;
+
+  constructor(private readonly m: Models) {
+    this.counts = leadStoreCounts(m);
+  }
 
   async leadsOf(subscribers: readonly number[]): Promise<StoredLead[]> {
     if (subscribers.length === 0) return [];
@@ -87,8 +92,10 @@ export class MongoLeadStore implements LeadStore {
    * leads go last and only forward in seq. Leads last matters: the projector skips an event whose seq
    * a stored lead has reached, so a lead written before its transitions or postbacks could strand
    * them. An existing postback is left alone: its delivery state and attempts are the worker's.
+   * The counts beside the rows go first, each change guarded by its event (`MongoBucketCounts`).
    */
   async commit(work: LeadUnitOfWork): Promise<void> {
+    await this.count(work);
     const results = await Promise.allSettled([
       insertNew(
         this.m.journal,
@@ -126,6 +133,24 @@ export class MongoLeadStore implements LeadStore {
     ]);
     for (const r of results) if (r.status === 'rejected') throw r.reason;
     await this.upsertLeads(work.leads.map(toLeadDoc));
+  }
+
+  /**
+   * What the work changes in the counts, event by event in log order: a status change moves its
+   * lead from one (campaign, status) count to the other; first entries and journal rows add one.
+   */
+  private async count(work: LeadUnitOfWork): Promise<void> {
+    const into = new GuardedCounts<CountDoc>('every one');
+    for (const t of work.transitions) {
+      const seq = Number.parseInt(t.id, 10);
+      if (!Number.isSafeInteger(seq)) throw new Error(`transition id ${t.id} does not start with a seq`);
+      if (t.from !== null) this.counts.leads.add(into, t.account, [t.campaign, t.from], t.startTime, -1, seq);
+      this.counts.leads.add(into, t.account, [t.campaign, t.to], t.startTime, 1, seq);
+      if (t.first) this.counts.firstEntries.add(into, t.account, [t.campaign, t.to], t.time, 1, seq);
+    }
+    for (const e of work.journal)
+      this.counts.journal.add(into, e.account, [e.bot, e.chat, e.action, e.paid], e.time, 1, e.id);
+    await into.write(guardedModel(this.m.counts));
   }
 
   async recheckCandidates(q: RecheckQuery): Promise<StoredLead[]> {
@@ -174,6 +199,7 @@ export class MongoLeadStore implements LeadStore {
       this.m.journal.deleteMany({}),
       this.m.transitions.deleteMany({}),
       this.m.appliedEvents.deleteMany({}),
+      this.m.counts.deleteMany({}),
     ]);
   }
 
@@ -241,7 +267,7 @@ export class MongoLeadStore implements LeadStore {
             .limit(q.limit)
             .lean<LeadDoc[]>()
             .exec(),
-      this.m.leads.countDocuments(filter).exec(),
+      this.counts.leads.total(q.account, { campaign: q.campaign, status: q.status }, q.from, q.to),
     ]);
     return { rows: docs.map(toLead), total };
   }
@@ -296,47 +322,36 @@ export class MongoLeadStore implements LeadStore {
             .limit(q.limit)
             .lean<JournalDoc[]>()
             .exec(),
-      this.m.journal.countDocuments(filter).exec(),
+      this.counts.journal.total(q.account, { bot: q.bot, chat: q.chat, action: q.action }, q.from, q.to),
     ]);
     return { rows: docs.map(toEntry), total };
   }
 
   async countFirstEntries(scope: CountScope): Promise<LeadCounters> {
-    const match = defined<TransitionDoc>({
-      account: scope.account,
-      campaign: scope.campaign,
-      first: true,
-      time: between(scope.from, scope.to),
-    });
-    // Only $sum is relied on among the accumulators: FerretDB has few others.
-    const rows = await this.m.transitions
-      .aggregate<{ _id: LeadStatus; n: number }>([
-        { $match: match },
-        { $group: { _id: '$to', n: { $sum: 1 } } },
-      ])
-      .exec();
+    const byStatus = await this.counts.firstEntries.sum(
+      scope.account,
+      { campaign: scope.campaign },
+      scope.from,
+      scope.to,
+      'to',
+    );
     const counters = emptyLeadCounters();
-    for (const r of rows) counters[counterFor(r._id)] += r.n;
+    for (const [status, n] of byStatus) counters[counterFor(status as LeadStatus)] += n;
     return counters;
   }
 
   async countOrganic(scope: OrganicScope): Promise<OrganicCounters> {
-    const match = defined<JournalDoc>({
-      account: scope.account,
-      chat: scope.chat,
-      paid: 0,
-      time: between(scope.from, scope.to),
-    });
-    const rows = await this.m.journal
-      .aggregate<{ _id: JournalAction; n: number }>([
-        { $match: match },
-        { $group: { _id: '$action', n: { $sum: 1 } } },
-      ])
-      .exec();
+    const byAction = await this.counts.journal.sum(
+      scope.account,
+      { chat: scope.chat, paid: 0 },
+      scope.from,
+      scope.to,
+      'action',
+    );
     const counters = emptyOrganicCounters();
-    for (const r of rows) {
-      const c = organicCounterFor(r._id);
-      if (c) counters[c] += r.n;
+    for (const [action, n] of byAction) {
+      const c = organicCounterFor(action as JournalAction);
+      if (c) counters[c] += n;
     }
     return counters;
   }

@@ -121,6 +121,21 @@ export interface TransitionDoc {
   first: boolean;
   time: number;
 }
+/**
+ * Rows of a large collection (`t`: L leads, J journal, F first entries) of one account with the
+ * dimension values `v`, in the bucket of `size` seconds starting at `bucket`, counted by the writes
+ * of one log partition (the last part of `_id`); `cp` as in the rollups.
+ */
+export interface CountDoc {
+  _id: string;
+  t: string;
+  account: number;
+  size: number;
+  bucket: number;
+  v: Record<string, number | string>;
+  n: number;
+  cp: Record<string, number>;
+}
 /** `cp` maps a partition to the last order counted into this document. */
 export interface LeadRollupDoc {
   _id: string;
@@ -334,6 +349,21 @@ const transitions = new Schema<TransitionDoc>(
 transitions.index({ account: 1, time: 1 });
 transitions.index({ campaign: 1, time: 1 });
 
+const counts = new Schema<CountDoc>(
+  {
+    _id: String,
+    t: String,
+    account: Number,
+    size: Number,
+    bucket: Number,
+    v: Schema.Types.Mixed,
+    n: Number,
+    cp: Schema.Types.Mixed,
+  },
+  plain,
+);
+counts.index({ t: 1, account: 1, size: 1, bucket: 1 });
+
 const leadRollups = new Schema<LeadRollupDoc>(
   {
     _id: String,
@@ -458,6 +488,7 @@ export function bindModels(conn: Connection) {
     welcomes: conn.model('Welcome', welcomes, 'welcomes'),
     welcomeClaims: conn.model('WelcomeClaim', welcomeClaims, 'welcome_claims'),
     appliedEvents: conn.model('AppliedEvent', appliedEvents, 'applied_events'),
+    counts: conn.model('Count', counts, 'counts'),
     leadRollups: conn.model('LeadRollup', leadRollups, 'rollup_leads'),
     organicRollups: conn.model('OrganicRollup', organicRollups, 'rollup_organic'),
     signingSecrets: conn.model('SigningSecret', signingSecrets, 'signing_secrets'),

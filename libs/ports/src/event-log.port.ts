@@ -1,5 +1,11 @@
 import type { DomainEvent, Topic } from '@subtrack/contracts';
 
+/**
+ * Partitions per topic are capped so that `offset * MAX_PARTITIONS + partition` is a log-wide unique
+ * seq, and `seq % MAX_PARTITIONS` is the partition back.
+ */
+export const MAX_PARTITIONS = 64;
+
 /** An event as read back from the log. */
 export interface LoggedEvent<E extends DomainEvent = DomainEvent> {
   /** Partition the event sits in (always 0 in the embedded log). */

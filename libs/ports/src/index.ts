@@ -1,4 +1,5 @@
 export type * from './event-log.port';
+export { MAX_PARTITIONS } from './event-log.port';
 export type * from './catalog.port';
 export type * from './ingest.port';
 export type * from './lead.port';

@@ -22,11 +22,19 @@ export interface JournalEntry {
   time: number;
 }
 
-/** One status change of a lead; `first` marks what statistics count. */
+/**
+ * One status change of a lead; `first` marks what statistics count. A unit of work holds one for
+ * every status a lead takes, its creation included (`from` null), in log order.
+ */
 export interface LeadTransition {
-  /** Deterministic: derived from the event seq, so a redelivery rewrites the same row. */
+  /**
+   * `<seq>:<n>`: the seq of the event that made it, then its number among that event's changes.
+   * Deterministic, so a redelivery rewrites the same row.
+   */
   id: string;
   lead: number;
+  /** The lead's start time: where the lead is counted while it holds a status. */
+  startTime: number;
   account: number;
   campaign: number;
   chat: number;

@@ -277,7 +277,8 @@ export const journalEntry = (o: Partial<JournalEntry> & { id: number }): Journal
 export const leadTransition = (
   o: Partial<LeadTransition> & { lead: number; to: LeadTransition['to'] },
 ): LeadTransition => ({
-  id: `${o.lead}:${o.to}:${uniqueInt()}`,
+  id: `${uniqueInt()}:0`,
+  startTime: sample.time,
   account: sample.account,
   campaign: sample.campaign,
   chat: sample.chat,

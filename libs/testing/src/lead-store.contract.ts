@@ -96,6 +96,18 @@ export function leadStoreContract(name: string, factory: () => Promise<StoreFixt
         storedLead({ id: 200, account: 2, campaign: 9, subscriber: 501, status: wait, startTime: T + 15 }),
       ];
       const lead = (id: number): StoredLead => leads.find((l) => l.id === id)!;
+      // As the projection writes them: each lead with the transition that created it.
+      const created = leads.map((l) =>
+        leadTransition({
+          id: `${l.seq}:0`,
+          lead: l.id,
+          startTime: l.startTime,
+          account: l.account,
+          campaign: l.campaign,
+          to: l.status,
+          time: l.startTime,
+        }),
+      );
 
       it('reads committed leads back by subscriber, across campaigns', async () => {
         await commit({ leads });
@@ -106,7 +118,7 @@ export function leadStoreContract(name: string, factory: () => Promise<StoreFixt
       });
 
       it('lists leads newest first by start time then id, filtered and paged, with the total', async () => {
-        await commit({ leads });
+        await commit({ leads, transitions: created });
         const list = (q: object) => store().listLeads({ account: 1, ...everything, ...q });
 
         const all = await list({});
@@ -284,7 +296,15 @@ export function leadStoreContract(name: string, factory: () => Promise<StoreFixt
         transitions: [
           leadTransition({ id: '400:0', lead: 400, from: null, to: wait, time: T }),
           leadTransition({ id: '402:0', lead: 400, from: wait, to: approve, time: T + 3 }),
-          leadTransition({ id: '401:0', lead: 401, campaign: 2, from: null, to: wait, time: T + 1 }),
+          leadTransition({
+            id: '401:0',
+            lead: 401,
+            startTime: T + 1,
+            campaign: 2,
+            from: null,
+            to: wait,
+            time: T + 1,
+          }),
         ],
       });
       const snapshot = async () => ({
@@ -304,6 +324,32 @@ export function leadStoreContract(name: string, factory: () => Promise<StoreFixt
 
       await store().commit(unit);
       expect(await snapshot()).toEqual(once);
+    });
+
+    it('counts a redelivery once however its batches are cut, as a lead moves on', async () => {
+      const lead = (status: LeadStatus, seq: number) =>
+        storedLead({ id: 10, subscriber: 910, status, startTime: T, seq });
+      const moved = (seq: number, from: LeadStatus | null, to: LeadStatus) =>
+        leadTransition({ id: `${seq}:0`, lead: 10, startTime: T, from, to, time: T + seq });
+      const transitions = [moved(10, null, wait), moved(20, wait, hold), moved(30, hold, approve)];
+      const joins = [journalEntry({ id: 20, time: T + 20 }), journalEntry({ id: 30, time: T + 30 })];
+      await commit({
+        leads: [lead(hold, 20)],
+        transitions: transitions.slice(0, 2),
+        journal: joins.slice(0, 1),
+      });
+      // The same events again from the second on, and one more: a redelivery cut elsewhere.
+      await commit({ leads: [lead(approve, 30)], transitions: transitions.slice(1), journal: joins });
+
+      const total = async (status?: LeadStatus) =>
+        (await store().listLeads({ account: 1, status, ...everything })).total;
+      expect([await total(), await total(wait), await total(hold), await total(approve)]).toEqual([
+        1, 0, 0, 1,
+      ]);
+      expect((await store().listJournal({ account: 1, ...everything })).total).toBe(2);
+      expect(await store().countFirstEntries({ account: 1, from: T, to: T + 100 })).toEqual(
+        leadCounters({ starts: 1, holds: 1, confirms: 1 }),
+      );
     });
 
     it('keeps every total equal to a recount, over any range and filter, as leads move between statuses', async () => {
@@ -333,8 +379,9 @@ export function leadStoreContract(name: string, factory: () => Promise<StoreFixt
         leads.set(id, lead);
         transitions.push(
           leadTransition({
-            id: `${id}:w`,
+            id: `${lead.seq}:0`,
             lead: id,
+            startTime: lead.startTime,
             account: lead.account,
             campaign: lead.campaign,
             to: wait,
@@ -364,8 +411,9 @@ export function leadStoreContract(name: string, factory: () => Promise<StoreFixt
           moved.push(next);
           leads.set(lead.id, next);
           const t = leadTransition({
-            id: `${lead.id}:m`,
+            id: `${next.seq}:0`,
             lead: lead.id,
+            startTime: lead.startTime,
             account: lead.account,
             campaign: lead.campaign,
             from: wait,

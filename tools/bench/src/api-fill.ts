@@ -197,6 +197,7 @@ class Writer {
       this.transitions.push({
         id: `${seq}:0`,
         lead: id,
+        startTime: steps[0]!.time,
         account: this.account,
         campaign: campaign.id,
         chat: campaign.chat,
