@@ -1,12 +1,9 @@
 // Stops the servers the global setup started (and only those).
-const { execFileSync } = require('node:child_process');
-const path = require('node:path');
+const { stopServers } = require('../servers/local');
 
 module.exports = async () => {
   if (!globalThis.__SUBTRACK_SERVERS_STARTED__ || process.env.KEEP_SERVERS === '1') return;
-  execFileSync('bash', [path.join(__dirname, '..', 'servers', 'all.sh'), 'stop'], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  stopServers();
   // The next tier's teardown has nothing left to stop.
   globalThis.__SUBTRACK_SERVERS_STARTED__ = false;
 };

@@ -2,9 +2,10 @@ import { ConsumerGroups, Topics, type Topic } from '@subtrack/contracts';
 import { openKafkaLog, type KafkaEventLog } from '@subtrack/kafka';
 import { dropMongoDatabase, openMongoStores } from '@subtrack/mongo';
 import { FakeTelegramClient } from '@subtrack/telegram-fake';
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
@@ -38,35 +39,21 @@ interface Servers {
   release(): void;
 }
 
+/** `scripts/servers/local.js`, shared with the jest global setup. */
+const local = createRequire(__filename)(path.join(SERVERS, 'local.js')) as {
+  useServers(): { KAFKA_BROKERS: string; MONGO_URL: string; started: boolean };
+  stopServers(): void;
+};
+
 /** KAFKA_BROKERS / MONGO_URL when set; otherwise the local servers of `scripts/servers`. */
 function servers(log: (line: string) => void): Servers {
-  const { KAFKA_BROKERS, MONGO_URL } = process.env;
-  if (KAFKA_BROKERS && MONGO_URL) return { brokers: KAFKA_BROKERS, mongoUrl: MONGO_URL, release: () => {} };
-  let running = true;
-  try {
-    execFileSync('bash', [path.join(SERVERS, 'all.sh'), 'status'], { stdio: 'ignore' });
-  } catch {
-    running = false;
-  }
-  log(running ? '  using the local Kafka and MongoDB-protocol servers' : '  starting the local servers');
-  const out = execFileSync('bash', [path.join(SERVERS, 'all.sh'), running ? 'env' : 'start'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    encoding: 'utf8',
-  });
-  const env = Object.fromEntries(
-    out
-      .split('\n')
-      .map((l) => /^(\w+)=(.+)$/.exec(l.trim()))
-      .filter((m): m is RegExpExecArray => m !== null)
-      .map((m) => [m[1], m[2]]),
-  );
-  if (!env['KAFKA_BROKERS'] || !env['MONGO_URL'])
-    throw new Error(`servers did not report their addresses:\n${out}`);
+  const found = local.useServers();
+  if (found.started) log('  started the local Kafka and MongoDB-protocol servers');
   return {
-    brokers: env['KAFKA_BROKERS'],
-    mongoUrl: env['MONGO_URL'],
+    brokers: found.KAFKA_BROKERS,
+    mongoUrl: found.MONGO_URL,
     release: () => {
-      if (!running) execFileSync('bash', [path.join(SERVERS, 'all.sh'), 'stop'], { stdio: 'ignore' });
+      if (found.started) local.stopServers();
     },
   };
 }
