@@ -84,11 +84,22 @@ describe('MembershipRecheck', () => {
         type: 'MemberLeft',
         key: String(leaves!.id),
         time: NOW,
-        data: { chat: chat.id, subscriber: { id: leaves!.id, username: 'user' }, foundBy: 'recheck' },
+        data: {
+          chat: chat.id,
+          subscriber: { id: leaves!.id, username: 'user' },
+          foundBy: 'recheck',
+          asOf: { lead: 2, seq: 2 },
+        },
       }),
       expect.objectContaining({
         type: 'MemberBanned',
-        data: { chat: chat.id, subscriber: { id: banned!.id, username: 'user' }, by: 0, foundBy: 'recheck' },
+        data: {
+          chat: chat.id,
+          subscriber: { id: banned!.id, username: 'user' },
+          by: 0,
+          foundBy: 'recheck',
+          asOf: { lead: 3, seq: 3 },
+        },
       }),
     ]);
     // Checked again (the lead still approve until the leave is projected): the same event id.

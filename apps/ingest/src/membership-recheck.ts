@@ -115,7 +115,10 @@ export class MembershipRecheck {
   }
 }
 
-/** The leave or ban, keyed by the lead's version so that a repeated check logs it once. */
+/**
+ * The leave or ban, keyed by the lead's version so that a repeated check logs it once, and marked
+ * with that version so that the projection drops it if an update moved the lead meanwhile.
+ */
 function found(
   bot: Bot,
   lead: StoredLead,
@@ -132,7 +135,8 @@ function found(
     time,
   };
   const subscriber = { id: lead.subscriber, username: lead.username };
+  const finding = { foundBy: 'recheck', asOf: { lead: lead.id, seq: lead.seq } } as const;
   return status === 'left'
-    ? { ...meta, type: 'MemberLeft', data: { chat: lead.chat, subscriber, foundBy: 'recheck' } }
-    : { ...meta, type: 'MemberBanned', data: { chat: lead.chat, subscriber, by: 0, foundBy: 'recheck' } };
+    ? { ...meta, type: 'MemberLeft', data: { chat: lead.chat, subscriber, ...finding } }
+    : { ...meta, type: 'MemberBanned', data: { chat: lead.chat, subscriber, by: 0, ...finding } };
 }

@@ -36,6 +36,12 @@ const joined = (s: number, t: number, inviteLink = ''): TelegramEvent =>
 const left = (s: number, t: number): TelegramEvent =>
   ({ ...base('MemberLeft', s, t), data: { chat: CHAT, subscriber: who(s) } }) as TelegramEvent;
 
+const foundLeft = (s: number, t: number, asOf: { lead: number; seq: number }): TelegramEvent =>
+  ({
+    ...base('MemberLeft', s, t),
+    data: { chat: CHAT, subscriber: who(s), foundBy: 'recheck', asOf },
+  }) as TelegramEvent;
+
 describe('LeadProjector', () => {
   let adapters: EmbeddedAdapters;
   let projector: LeadProjector;
@@ -128,6 +134,26 @@ describe('LeadProjector', () => {
       ['LeadStatusChanged', 101 * 16 + 1],
     ]);
     expect(derived[2]).toMatchObject({ data: { lead: 100, from: 0, to: 2, first: true, joinTime: 1010 } });
+  });
+
+  it('applies a leave the recheck found, unless an update moved the lead after it was asked', async () => {
+    // Asked at the join (seq 101); the leave and the rejoin arrived before the finding did.
+    await projector.handle(log([started(1, 10, 1000), joined(1, 1010), left(1, 1020), joined(1, 1030)]));
+    const before = await snapshot();
+    await projector.handle(log([foundLeft(1, 5000, { lead: 100, seq: 101 })]));
+    expect(await snapshot()).toEqual(before);
+    expect(before.leads[0]).toMatchObject({ status: 2, seq: 103 });
+
+    // Asked at the rejoin, and nothing has moved it since: the leave stands.
+    await projector.handle(log([foundLeft(1, 5010, { lead: 100, seq: 103 })]));
+    const after = await snapshot();
+    expect(after.leads[0]).toMatchObject({ status: 3, updated: 5010 });
+    expect(after.journal.map((j) => [j.action, j.time])).toEqual([
+      ['leave', 5010],
+      ['join', 1030],
+      ['leave', 1020],
+      ['join', 1010],
+    ]);
   });
 
   it('marks a join as organic when the subscriber had not started the bot yet', async () => {

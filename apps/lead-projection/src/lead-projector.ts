@@ -198,6 +198,12 @@ export class LeadProjector {
     const { event, seq } = logged;
     const { chat, subscriber } = event.data;
     const leads = bySubscriber.get(subscriber.id) ?? [];
+    if ('asOf' in event.data && event.data.asOf) {
+      // A recheck's finding about a lead that has moved since it was asked is stale: the update
+      // that moved it already said what happened, or happened after (a rejoin).
+      const { lead: id, seq: asOf } = event.data.asOf;
+      if (leads.find((l) => l.id === id)?.seq !== asOf) return;
+    }
     const onChat = leads.filter((l) => l.chat === chat && l.account === event.account && l.id < seq);
     const action = journalAction(event.type);
     const paid = onChat.length > 0 ? 1 : 0;

@@ -80,12 +80,19 @@ export type JoinRequestApproved = Event<
 >;
 /**
  * `foundBy: 'recheck'` marks a leave or ban Telegram never sent an update for, found by asking it
- * (getChatMember); it is applied exactly like one that came as an update.
+ * (getChatMember); it is applied exactly like one that came as an update, as long as the lead it
+ * was asked about (`asOf`: its id and the seq it stood at) has not moved since. An update that
+ * arrived meanwhile is the better witness: a leave it announced, or a rejoin after it, makes the
+ * finding stale, and a stale one is dropped whole (no journal row, no transition).
  */
-export type MemberLeft = Event<'MemberLeft', { chat: number; subscriber: Subscriber; foundBy?: 'recheck' }>;
+export interface RecheckFinding {
+  foundBy?: 'recheck';
+  asOf?: { lead: number; seq: number };
+}
+export type MemberLeft = Event<'MemberLeft', { chat: number; subscriber: Subscriber } & RecheckFinding>;
 export type MemberBanned = Event<
   'MemberBanned',
-  { chat: number; subscriber: Subscriber; by: number; foundBy?: 'recheck' }
+  { chat: number; subscriber: Subscriber; by: number } & RecheckFinding
 >;
 /**
  * The personal invite link of a lead was made after its `SubscriberStarted` was logged (the welcome

@@ -24,7 +24,10 @@ const meta = {
   source: z.object({ partition: int, order: int }).optional(),
 };
 const membership = { chat: int, subscriber };
-const foundBy = z.literal('recheck').optional();
+const finding = {
+  foundBy: z.literal('recheck').optional(),
+  asOf: z.object({ lead: int, seq: int }).optional(),
+};
 
 export const domainEventSchema = z.discriminatedUnion('type', [
   z.object({
@@ -52,11 +55,11 @@ export const domainEventSchema = z.discriminatedUnion('type', [
     type: z.literal('JoinRequestApproved'),
     data: z.object({ ...membership, inviteLink: z.string() }),
   }),
-  z.object({ ...meta, type: z.literal('MemberLeft'), data: z.object({ ...membership, foundBy }) }),
+  z.object({ ...meta, type: z.literal('MemberLeft'), data: z.object({ ...membership, ...finding }) }),
   z.object({
     ...meta,
     type: z.literal('MemberBanned'),
-    data: z.object({ ...membership, by: int, foundBy }),
+    data: z.object({ ...membership, by: int, ...finding }),
   }),
   z.object({
     ...meta,
