@@ -108,9 +108,10 @@ wait_ready() {
 
 cmd_start() {
   local t0
-  t0="$(now_s)"
   cmd_fetch
   need java
+  # The start timeout is for the server coming up, not for a first fetch or build before it.
+  t0="$(now_s)"
   if pid_alive "$PID_FILE"; then
     log "already running (pid $(cat "$PID_FILE")) on $BOOTSTRAP"
     wait_ready "$t0"

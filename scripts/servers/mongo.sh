@@ -145,9 +145,10 @@ stop_postgres() {
 
 cmd_start() {
   local t0 pid
-  t0="$(now_s)"
   cmd_fetch
   need node
+  # The start timeout is for the server coming up, not for a first fetch or build before it.
+  t0="$(now_s)"
   if pid_alive "$PID_FILE"; then
     log "already running (pid $(cat "$PID_FILE")) on 127.0.0.1:$MONGO_PORT"
     node "$SERVERS_DIR/mongo-ping.js" 127.0.0.1 "$MONGO_PORT" 5000 >/dev/null

@@ -26,11 +26,11 @@ describe('embedded: the edges of the HTTP contract', () => {
     expect((await fetch(`${stack.url}/docs/..%2Fpackage.json`)).status).toBe(404);
   });
 
-  it('says it is alive and ready once its store and log answer', async () => {
+  it('says it is alive and ready once its store and log answer and its consumers run', async () => {
     expect(await (await fetch(`${stack.url}/health`)).json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${stack.url}/ready`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ok', checks: { store: 'ok', log: 'ok' } });
+    expect(await ready.json()).toEqual({ status: 'ok', checks: { store: 'ok', log: 'ok', consumers: 'ok' } });
   });
 
   it('answers a known endpoint asked with the wrong method 405 with Allow', async () => {
@@ -93,5 +93,6 @@ describe('embedded: the edges of the HTTP contract', () => {
       ).toEqual(new Set([200]));
     await stack.settled();
     expect((await api.ok('/api/journal/list.json')).total).toBe(before);
-  });
+    // A thousand requests: seconds on a quiet machine, more on a busy one.
+  }, 60_000);
 });

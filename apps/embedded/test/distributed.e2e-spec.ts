@@ -79,6 +79,19 @@ describe('distributed: a service process killed during a run', () => {
     expect(
       metricSample(ingest, 'subtrack_telegram_events_appended_total', { bot: String(bot.id) }),
     ).toBeGreaterThanOrEqual(sent.starts + journal);
+    // Every instance, the ones started after the kills too, is ready: its consumer is in its group.
+    for (const service of ['lead-projection', 'stats'])
+      expect(await stack.ready(service)).toEqual([
+        { status: 200, body: { status: 'ok', checks: { store: 'ok', log: 'ok', consumers: 'ok' } } },
+        { status: 200, body: { status: 'ok', checks: { store: 'ok', log: 'ok', consumers: 'ok' } } },
+      ]);
+    expect(await stack.ready('ingest')).toEqual([
+      { status: 200, body: { status: 'ok', checks: { store: 'ok', log: 'ok' } } },
+    ]);
+    // The postback worker reports its outbox: nothing owed once settled.
+    expect(
+      metricSample(await stack.scrape('lead-projection'), 'subtrack_outbox_pending', { outbox: 'postbacks' }),
+    ).toBe(0);
   });
 });
 

@@ -46,6 +46,8 @@ export interface DistributedStack extends Stack {
   spawn(service: string): void;
   /** The Prometheus text of the first running instance of a service, from its own `/metrics`. */
   scrape(service: string): Promise<string>;
+  /** `/ready` of every running instance of a service: status code and body. */
+  ready(service: string): Promise<{ status: number; body: unknown }[]>;
 }
 
 async function waitForHttp(url: string, timeoutMs: number, output: () => string): Promise<void> {
@@ -194,6 +196,16 @@ export async function startDistributedStack(
     partitions: PARTITIONS,
     log: () => undefined,
   });
+  /** Where the running instances of a service serve HTTP, once each has said so. */
+  const where = async (service: string): Promise<string[]> => {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const running = alive(service).map((p) => urls.get(p.child));
+      if (running.length > 0 && running.every(Boolean)) return running as string[];
+      if (Date.now() > deadline) throw new Error(`no running ${service} said where it listens\n${logs()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
   await spawnAll();
   return {
     telegram,
@@ -208,18 +220,18 @@ export async function startDistributedStack(
     },
     spawn: start,
     async scrape(service) {
-      const deadline = Date.now() + 30_000;
-      for (;;) {
-        const [running] = alive(service);
-        const url = running && urls.get(running.child);
-        if (url) {
-          const res = await fetch(`${url}/metrics`);
-          if (!res.ok) throw new Error(`${service} /metrics answered ${res.status}`);
-          return res.text();
-        }
-        if (Date.now() > deadline) throw new Error(`no running ${service} said where it listens\n${logs()}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      const [url] = await where(service);
+      const res = await fetch(`${url}/metrics`);
+      if (!res.ok) throw new Error(`${service} /metrics answered ${res.status}`);
+      return res.text();
+    },
+    async ready(service) {
+      return Promise.all(
+        (await where(service)).map(async (url) => {
+          const res = await fetch(`${url}/ready`);
+          return { status: res.status, body: await res.json() };
+        }),
+      );
     },
     catalog: stores.catalog,
     ingest: stores.ingest,

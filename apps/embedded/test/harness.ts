@@ -76,7 +76,7 @@ export async function settle(
   for (;;) {
     const done =
       (await log.lag(LEAD_PROJECTION_GROUP, Topics.telegram)) === 0 &&
-      (await welcomes.pendingCount()) === 0 &&
+      (await welcomes.backlog()).pending === 0 &&
       (await log.lag(LEAD_PROJECTION_GROUP, Topics.telegram)) === 0 &&
       (await log.lag(STATS_GROUP, Topics.leads)) === 0;
     if (done) return;

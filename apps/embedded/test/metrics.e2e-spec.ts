@@ -85,6 +85,13 @@ describe('embedded: GET /metrics', () => {
     // Paths are never labels: only route patterns are.
     expect(text).not.toContain('route="/metrics?');
     expect(sample(text, 'process_resident_memory_bytes')).toBeGreaterThan(0);
+    // Both consumers in their group; both outboxes empty, nothing overdue.
+    expect(sample(text, 'subtrack_consumer_joined', { group: 'lead-projection' })).toBe(1);
+    expect(sample(text, 'subtrack_consumer_joined', { group: 'stats' })).toBe(1);
+    for (const outbox of ['postbacks', 'welcomes']) {
+      expect(sample(text, 'subtrack_outbox_pending', { outbox })).toBe(0);
+      expect(sample(text, 'subtrack_outbox_oldest_due_age_seconds', { outbox })).toBe(0);
+    }
   });
 
   it('times every Bot API call by method and outcome, flood control apart', async () => {

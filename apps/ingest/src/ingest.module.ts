@@ -128,10 +128,13 @@ export class IngestLifecycle implements OnApplicationBootstrap, OnApplicationShu
         gate: BotApiGate,
         catalog: CatalogStore,
         config: Config,
-      ) =>
-        new WelcomeSender(welcomes, bots, catalog, store, log, telegram, gate, {
+        metrics: Metrics,
+      ) => {
+        metrics.watchOutbox('welcomes', welcomes);
+        return new WelcomeSender(welcomes, bots, catalog, store, log, telegram, gate, {
           holdMs: config.WELCOME_HOLD_MS,
-        }),
+        });
+      },
       inject: [
         WELCOME_STORE,
         BotRegistry,
@@ -141,6 +144,7 @@ export class IngestLifecycle implements OnApplicationBootstrap, OnApplicationShu
         BotApiGate,
         CATALOG_STORE,
         CONFIG,
+        Metrics,
       ],
     },
     {

@@ -49,6 +49,7 @@ export class PostbackDelivery implements OnApplicationBootstrap, OnApplicationSh
     @Inject(Metrics) metrics: Metrics,
   ) {
     const signer = new PostbackSigner(catalog);
+    metrics.watchOutbox('postbacks', store);
     this.sender = new PostbackSender(store, {
       allowPrivate: config.POSTBACK_ALLOW_PRIVATE,
       maxRetryDelayMs: config.POSTBACK_RETRY_MAX_MS,

@@ -191,6 +191,11 @@ export class KafkaEventLog implements EventLog {
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     let running = true;
+    let member = false;
+    consumer.on(consumer.events.GROUP_JOIN, () => (member = true));
+    // kafkajs restarts a consumer after a retriable crash; it is a member again once it rejoins.
+    consumer.on(consumer.events.CRASH, () => (member = false));
+    consumer.on(consumer.events.STOP, () => (member = false));
     await consumer.run({
       autoCommit: false,
       // The partitions an instance holds are worked on side by side: their keys (subscribers) are
@@ -232,6 +237,7 @@ export class KafkaEventLog implements EventLog {
         await consumer.disconnect();
         this.consumers.delete(subscription);
       },
+      joined: () => running && member,
     };
     this.consumers.add(subscription);
     return subscription;

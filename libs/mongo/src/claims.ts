@@ -1,3 +1,4 @@
+import type { OutboxBacklog } from '@subtrack/ports';
 import type { Model } from 'mongoose';
 import { insertNew } from './writes';
 
@@ -32,6 +33,16 @@ export class ClaimLedger<D extends LeasedDoc> {
     private readonly items: Model<D>,
     private readonly ledger: Model<ClaimDoc>,
   ) {}
+
+  /** Both read off the due index (state, nextAt). */
+  async backlog(): Promise<OutboxBacklog> {
+    const pending = { state: 'pending' };
+    const [n, first] = await Promise.all([
+      this.items.countDocuments(pending).exec(),
+      this.items.findOne(pending, { nextAt: 1 }).sort({ nextAt: 1 }).lean<{ nextAt: number }>().exec(),
+    ]);
+    return { pending: n, oldestDue: first ? first.nextAt : null };
+  }
 
   async claimDue(now: number, limit: number, leaseMs: number): Promise<D[]> {
     // A limit of 0 means "no limit" to MongoDB, but "none" to the ports.

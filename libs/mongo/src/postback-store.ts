@@ -1,5 +1,6 @@
 import type {
   DeliveryState,
+  OutboxBacklog,
   PageOf,
   PostbackAttempt,
   PostbackDelivery,
@@ -24,6 +25,10 @@ export class MongoPostbackStore implements PostbackStore {
 
   async claimDue(now: number, limit: number, leaseMs: number): Promise<PostbackDelivery[]> {
     return (await this.claims.claimDue(now, limit, leaseMs)).map(toDelivery);
+  }
+
+  backlog(): Promise<OutboxBacklog> {
+    return this.claims.backlog();
   }
 
   async recordAttempt(

@@ -1,4 +1,4 @@
-import type { Welcome, WelcomeOutcome, WelcomeStore } from '@subtrack/ports';
+import type { OutboxBacklog, Welcome, WelcomeOutcome, WelcomeStore } from '@subtrack/ports';
 import { ClaimLedger } from './claims';
 import type { Models, WelcomeDoc } from './models';
 
@@ -57,7 +57,7 @@ export class MongoWelcomeStore implements WelcomeStore {
     return out;
   }
 
-  async pendingCount(): Promise<number> {
-    return this.m.welcomes.countDocuments({ state: 'pending' }).exec();
+  backlog(): Promise<OutboxBacklog> {
+    return this.claims.backlog();
   }
 }

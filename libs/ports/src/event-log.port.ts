@@ -30,6 +30,12 @@ export interface SubscribeOptions {
 export interface Subscription {
   /** Stops after the batch in hand is handled and its position committed. */
   stop(): Promise<void>;
+  /**
+   * Whether the consumer is a member of its group and may be handed work: on Kafka from its first
+   * join until it crashes or stops (a rebalance it takes part in keeps it a member); on the
+   * embedded log while it runs.
+   */
+  joined(): boolean;
 }
 
 /**

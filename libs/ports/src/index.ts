@@ -6,4 +6,5 @@ export type * from './lead.port';
 export type * from './stats.port';
 export type * from './postback.port';
 export type * from './welcome.port';
+export type * from './outbox.port';
 export * from './tokens';

@@ -1,5 +1,6 @@
 import type { LeadStatusName } from '@subtrack/contracts';
 import type { Page, PageOf } from './lead.port';
+import type { OutboxBacklog } from './outbox.port';
 
 export type DeliveryState = 'pending' | 'delivered' | 'failed';
 
@@ -66,4 +67,6 @@ export interface PostbackStore {
   list(query: PostbackQuery): Promise<PageOf<PostbackDelivery>>;
   /** Makes a delivery pending and due at `now` again (a manual re-send); its attempts are kept. */
   resend(id: string, now: number): Promise<void>;
+  /** How many deliveries are still owed, and since when the most overdue one is due. */
+  backlog(): Promise<OutboxBacklog>;
 }

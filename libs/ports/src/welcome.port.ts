@@ -1,3 +1,5 @@
+import type { OutboxBacklog } from './outbox.port';
+
 export type WelcomeState = 'pending' | 'delivered' | 'failed';
 
 /**
@@ -53,6 +55,6 @@ export interface WelcomeStore {
   get(id: string): Promise<Welcome | null>;
   /** The newest welcome of each of these leads (by `created`, then id). */
   latestOf(leads: readonly number[]): Promise<Map<number, Welcome>>;
-  /** How many welcomes are still owed. */
-  pendingCount(): Promise<number>;
+  /** How many welcomes are still owed, and since when the most overdue one is due. */
+  backlog(): Promise<OutboxBacklog>;
 }

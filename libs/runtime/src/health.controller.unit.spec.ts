@@ -1,6 +1,7 @@
 import type { HttpException } from '@nestjs/common';
 import type { CatalogStore, EventLog } from '@subtrack/ports';
 import { HealthController } from './health.controller';
+import { Metrics } from './metrics';
 
 const store = (getAccount: () => Promise<unknown>) => ({ getAccount }) as unknown as CatalogStore;
 const log = (lag: () => Promise<number>) => ({ lag }) as unknown as EventLog;
@@ -20,6 +21,7 @@ describe('HealthController', () => {
     const c = new HealthController(
       store(async () => null),
       log(async () => 0),
+      new Metrics(),
     );
     expect(c.health()).toEqual({ status: 'ok' });
     expect(await c.ready()).toEqual({ status: 'ok', checks: { store: 'ok', log: 'ok' } });
@@ -31,6 +33,7 @@ describe('HealthController', () => {
         throw new Error('connection refused');
       }),
       log(async () => 0),
+      new Metrics(),
     );
     const r = await refusal(c.ready());
     expect(r.status).toBe(503);
@@ -44,6 +47,7 @@ describe('HealthController', () => {
       const c = new HealthController(
         store(async () => null),
         log(() => new Promise(() => undefined)),
+        new Metrics(),
       );
       const pending = refusal(c.ready());
       await jest.advanceTimersByTimeAsync(2_000);
@@ -51,5 +55,27 @@ describe('HealthController', () => {
     } finally {
       jest.useRealTimers();
     }
+  });
+
+  it('answers 503 until every consumer of the process is in its group', async () => {
+    const metrics = new Metrics();
+    let member = false;
+    const inner = {
+      ...log(async () => 0),
+      subscribe: async () => ({ stop: async () => undefined, joined: () => member }),
+    } as unknown as EventLog;
+    await metrics
+      .instrument(inner)
+      .subscribe({ topic: 'lead-events', group: 'stats' }, async () => undefined);
+    const c = new HealthController(
+      store(async () => null),
+      log(async () => 0),
+      metrics,
+    );
+    const r = await refusal(c.ready());
+    expect(r.status).toBe(503);
+    expect(r.body['message']).toBe('not ready: consumers: not in group yet: stats');
+    member = true;
+    expect(await c.ready()).toEqual({ status: 'ok', checks: { store: 'ok', log: 'ok', consumers: 'ok' } });
   });
 });

@@ -1,5 +1,5 @@
 import { Topics, type DomainEvent, type Topic } from '@subtrack/contracts';
-import type { BatchHandler, EventLog, SubscribeOptions, Subscription } from '@subtrack/ports';
+import type { BatchHandler, EventLog, OutboxBacklog, SubscribeOptions, Subscription } from '@subtrack/ports';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Seconds: a batch of the projections takes milliseconds; a stuck one, seconds. */
@@ -8,13 +8,27 @@ const HTTP_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1
 /** Seconds: a Bot API round trip takes 100–300 ms; a slow one, seconds. */
 const BOT_API_BUCKETS = [0.05, 0.1, 0.2, 0.3, 0.5, 1, 2, 5, 10, 30];
 
+/** A consumer this process runs, as readiness and the metrics see it. */
+export interface Consumer {
+  group: string;
+  topic: Topic;
+  /** Null until the subscription is made. */
+  subscription: Subscription | null;
+}
+
+/** An outbox this process works (postbacks, welcomes). */
+interface Outbox {
+  backlog(): Promise<OutboxBacklog>;
+}
+
 /**
  * The Prometheus metrics of one process (every service it runs). One registry per process start,
  * never the library's global one, so that several stacks in one test process stay apart.
  */
 export class Metrics {
   readonly registry = new Registry();
-  private readonly subscribed = new Map<string, { group: string; topic: Topic }>();
+  private readonly subscribed = new Map<string, Consumer>();
+  private readonly outboxes = new Map<string, Outbox>();
   private log: EventLog | null = null;
   private readonly httpChildren = new Map<string, { observe(seconds: number): void }>();
 
@@ -72,6 +86,57 @@ export class Metrics {
           lag.set({ group, topic }, await log.lag(group, topic));
       },
     });
+    const joined: Gauge<'group' | 'topic'> = new Gauge({
+      name: 'subtrack_consumer_joined',
+      help: 'Whether the consumer is a member of its group (1) or not (0), for the groups this process runs.',
+      labelNames: ['group', 'topic'] as const,
+      registers: [this.registry],
+      collect: () => {
+        for (const c of this.subscribed.values())
+          joined.set({ group: c.group, topic: c.topic }, c.subscription?.joined() ? 1 : 0);
+      },
+    });
+    // One read per outbox and scrape serves both gauges (the registry collects them side by side).
+    let reading: { at: number; backlogs: Promise<[string, OutboxBacklog][]> } | null = null;
+    const backlogs = (): Promise<[string, OutboxBacklog][]> => {
+      const now = Date.now();
+      if (!reading || now - reading.at > 1000)
+        reading = {
+          at: now,
+          backlogs: Promise.all([...this.outboxes].map(async ([name, o]) => [name, await o.backlog()])),
+        };
+      return reading.backlogs;
+    };
+    const pending: Gauge<'outbox'> = new Gauge({
+      name: 'subtrack_outbox_pending',
+      help: 'Work an outbox still owes (postbacks, welcomes: Bot API work), items in flight included.',
+      labelNames: ['outbox'] as const,
+      registers: [this.registry],
+      collect: async () => {
+        for (const [outbox, backlog] of await backlogs()) pending.set({ outbox }, backlog.pending);
+      },
+    });
+    const overdue: Gauge<'outbox'> = new Gauge({
+      name: 'subtrack_outbox_oldest_due_age_seconds',
+      help: 'Seconds since the most overdue pending item of an outbox fell due (0 when none is due yet).',
+      labelNames: ['outbox'] as const,
+      registers: [this.registry],
+      collect: async () => {
+        const now = Date.now();
+        for (const [outbox, { oldestDue }] of await backlogs())
+          overdue.set({ outbox }, oldestDue === null ? 0 : Math.max(0, (now - oldestDue) / 1000));
+      },
+    });
+  }
+
+  /** Reports an outbox this process works on every scrape. */
+  watchOutbox(name: 'postbacks' | 'welcomes', outbox: Outbox): void {
+    this.outboxes.set(name, outbox);
+  }
+
+  /** The consumers this process runs (each service's, several in the embedded mode). */
+  consumers(): readonly Consumer[] {
+    return [...this.subscribed.values()];
   }
 
   /** A `BotApiObserver` for the Bot API clients of this process. */
@@ -110,8 +175,9 @@ export class Metrics {
       },
       subscribe: async (options: SubscribeOptions, handler: BatchHandler): Promise<Subscription> => {
         const labels = { group: options.group, topic: options.topic };
-        this.subscribed.set(`${options.group}\u0000${options.topic}`, labels);
-        return log.subscribe(options, async (batch) => {
+        const consumer: Consumer = { ...labels, subscription: null };
+        this.subscribed.set(`${options.group}\u0000${options.topic}`, consumer);
+        return (consumer.subscription = await log.subscribe(options, async (batch) => {
           const end = this.batchDuration.startTimer(labels);
           try {
             await handler(batch);
@@ -121,7 +187,7 @@ export class Metrics {
           }
           end({ outcome: 'ok' });
           this.eventsConsumed.inc(labels, batch.length);
-        });
+        }));
       },
       lag: (group, topic) => log.lag(group, topic),
       resetGroup: (group, topic) => log.resetGroup(group, topic),

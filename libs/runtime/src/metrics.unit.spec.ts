@@ -15,7 +15,8 @@ function directLog(lag: number): EventLog & { handler: BatchHandler | null } {
     },
     async subscribe(_options: unknown, handler: BatchHandler) {
       log.handler = handler;
-      return { stop: async () => undefined };
+      let running = true;
+      return { stop: async () => void (running = false), joined: () => running };
     },
     lag: async () => lag,
     resetGroup: async () => undefined,
@@ -72,5 +73,39 @@ describe('Metrics.instrument', () => {
     expect((await metrics.exposition()).body).toContain(
       'subtrack_consumer_lag{group="g",topic="telegram-events"} 42',
     );
+  });
+
+  it('reports whether each consumer is in its group, for readiness and as a gauge', async () => {
+    const metrics = new Metrics();
+    const log = metrics.instrument(directLog(0));
+    const subscription = await log.subscribe({ topic: Topics.leads, group: 'stats' }, async () => undefined);
+    expect(metrics.consumers().map((c) => [c.group, c.topic, c.subscription?.joined()])).toEqual([
+      ['stats', Topics.leads, true],
+    ]);
+    expect(await value(metrics, 'subtrack_consumer_joined', { group: 'stats' })).toBe(1);
+    await subscription.stop();
+    expect(await value(metrics, 'subtrack_consumer_joined', { group: 'stats' })).toBe(0);
+  });
+});
+
+describe('Metrics.watchOutbox', () => {
+  it('reports what each outbox owes and how late its most overdue item is, read once per scrape', async () => {
+    const metrics = new Metrics();
+    let reads = 0;
+    const dueAt = Date.now() - 90_000;
+    metrics.watchOutbox('postbacks', {
+      backlog: async () => (reads++, { pending: 3, oldestDue: dueAt }),
+    });
+    metrics.watchOutbox('welcomes', { backlog: async () => ({ pending: 0, oldestDue: null }) });
+    const body = (await metrics.exposition()).body;
+    expect(body).toContain('subtrack_outbox_pending{outbox="postbacks"} 3');
+    expect(body).toContain('subtrack_outbox_pending{outbox="welcomes"} 0');
+    expect(body).toContain('subtrack_outbox_oldest_due_age_seconds{outbox="welcomes"} 0');
+    const age = Number(
+      /subtrack_outbox_oldest_due_age_seconds\{outbox="postbacks"\} ([\d.]+)/.exec(body)![1],
+    );
+    expect(age).toBeGreaterThanOrEqual(90);
+    expect(age).toBeLessThan(3600);
+    expect(reads).toBe(1);
   });
 });

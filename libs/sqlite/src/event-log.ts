@@ -123,6 +123,7 @@ export class SqliteEventLog implements EventLog {
         await finished;
         this.subscriptions.delete(subscription);
       },
+      joined: () => running,
     };
     this.subscriptions.add(subscription);
     return subscription;

@@ -1,5 +1,6 @@
 import type {
   DeliveryState,
+  OutboxBacklog,
   PageOf,
   PostbackAttempt,
   PostbackDelivery,
@@ -7,7 +8,7 @@ import type {
   PostbackStore,
 } from '@subtrack/ports';
 import type { Db } from './database';
-import { StatementCache, outboxClaimer, where } from './statements';
+import { StatementCache, outboxBacklog, outboxClaimer, where } from './statements';
 
 interface Row {
   id: string;
@@ -42,10 +43,16 @@ const toDelivery = (r: Row): PostbackDelivery => ({
 export class SqlitePostbackStore implements PostbackStore {
   private readonly statements: StatementCache;
   private readonly claim: (now: number, limit: number, leaseMs: number) => Row[];
+  private readonly owed: () => OutboxBacklog;
 
   constructor(private readonly db: Db) {
     this.statements = new StatementCache(db);
     this.claim = outboxClaimer<Row>(db, 'postbacks');
+    this.owed = outboxBacklog(db, 'postbacks');
+  }
+
+  async backlog(): Promise<OutboxBacklog> {
+    return this.owed();
   }
 
   async claimDue(now: number, limit: number, leaseMs: number): Promise<PostbackDelivery[]> {

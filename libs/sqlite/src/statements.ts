@@ -1,3 +1,4 @@
+import type { OutboxBacklog } from '@subtrack/ports';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './database';
 
@@ -63,4 +64,15 @@ export function outboxClaimer<R extends { id: string }>(
     for (const r of rows) lease.run(now + leaseMs, r.id);
     return rows;
   });
+}
+
+/** What an outbox still owes, read off its due index (state, next_at) without touching rows. */
+export function outboxBacklog(db: Db, table: 'postbacks' | 'welcomes'): () => OutboxBacklog {
+  const pending = db.prepare<[], { n: number; due: number | null }>(
+    `SELECT COUNT(*) AS n, MIN(next_at) AS due FROM ${table} WHERE state = 'pending'`,
+  );
+  return () => {
+    const { n, due } = pending.get()!;
+    return { pending: n, oldestDue: due };
+  };
 }

@@ -1,6 +1,6 @@
-import type { Welcome, WelcomeOutcome, WelcomeState, WelcomeStore } from '@subtrack/ports';
+import type { OutboxBacklog, Welcome, WelcomeOutcome, WelcomeState, WelcomeStore } from '@subtrack/ports';
 import type { Db } from './database';
-import { StatementCache, outboxClaimer } from './statements';
+import { StatementCache, outboxBacklog, outboxClaimer } from './statements';
 
 interface Row {
   id: string;
@@ -43,10 +43,12 @@ const toWelcome = (r: Row): Welcome => ({
 export class SqliteWelcomeStore implements WelcomeStore {
   private readonly statements: StatementCache;
   private readonly claim: (now: number, limit: number, leaseMs: number) => Row[];
+  private readonly owed: () => OutboxBacklog;
 
   constructor(db: Db) {
     this.statements = new StatementCache(db);
     this.claim = outboxClaimer<Row>(db, 'welcomes');
+    this.owed = outboxBacklog(db, 'welcomes');
   }
 
   async claimDue(now: number, limit: number, leaseMs: number): Promise<Welcome[]> {
@@ -79,9 +81,7 @@ export class SqliteWelcomeStore implements WelcomeStore {
     return out;
   }
 
-  async pendingCount(): Promise<number> {
-    return (
-      this.statements.get(`SELECT COUNT(*) AS n FROM welcomes WHERE state = 'pending'`).get() as { n: number }
-    ).n;
+  async backlog(): Promise<OutboxBacklog> {
+    return this.owed();
   }
 }

@@ -49,6 +49,7 @@ interface Consumer {
   /** Events of the batches handled successfully, in delivery order, duplicates included. */
   handled(): LoggedEvent[];
   handledIds(): string[];
+  joined(): boolean;
   stop(): Promise<void>;
 }
 
@@ -109,6 +110,7 @@ export function eventLogContract(
         deliveries,
         handled,
         handledIds: () => handled().map((l) => l.event.id),
+        joined: () => subscription?.joined() ?? false,
         stop: () => (stopped ??= subscription ? subscription.stop() : Promise.resolve()),
       };
       running.push(consumer);
@@ -210,11 +212,15 @@ export function eventLogContract(
         const first = traffic(2, 2);
         await append(Topics.telegram, first);
         await handledAll(consumer, first, 'the first appends');
+        // Handed work, so a member of its group (what readiness reports); no longer once stopped.
+        expect(consumer.joined()).toBe(true);
         const second = traffic(2, 3);
         await append(Topics.telegram, second);
         await handledAll(consumer, second, 'the second appends');
         await delay(quietMs);
         expect(consumer.handledIds().sort()).toEqual(ids([...first, ...second]).sort());
+        await consumer.stop();
+        expect(consumer.joined()).toBe(false);
       },
       testTimeout,
     );

@@ -99,6 +99,7 @@ export function postbackStoreContract(name: string, factory: () => Promise<Postb
 
     it('records attempts: delivered and failed ones are never claimed, a retry only once due', async () => {
       await commit(['ev:40', 'ev:41', 'ev:42'].map((id) => newPostback({ id })));
+      expect(await store().backlog()).toEqual({ pending: 3, oldestDue: 0 });
       expect(await store().claimDue(NOW, 10, LEASE)).toHaveLength(3);
 
       const ok = attempt({ status: 200, error: '', durationMs: 80 });
@@ -116,6 +117,8 @@ export function postbackStoreContract(name: string, factory: () => Promise<Postb
       expect(await store().get('ev:42')).toMatchObject({ attempts: [first, second], nextAt: NOW + 20_000 });
       expect(await store().get('ev:40')).toMatchObject({ state: 'delivered', attempts: [ok] });
       expect(await store().get('ev:41')).toMatchObject({ state: 'failed', attempts: [attempt()] });
+      // What the outbox still owes: the one retry, due at its time.
+      expect(await store().backlog()).toEqual({ pending: 1, oldestDue: NOW + 20_000 });
 
       const later = NOW + 10 * 24 * 3600_000;
       expect(idsOf(await store().claimDue(later, 10, LEASE))).toEqual(['ev:42']);

@@ -30,14 +30,14 @@ export function welcomeStoreContract(name: string, factory: () => Promise<Welcom
       expect(await store().get('7:1001')).toEqual(fresh(a));
       expect(await store().get('7:1002')).toEqual(fresh(b));
       expect(await store().get('missing')).toBeNull();
-      expect(await store().pendingCount()).toBe(2);
+      expect(await store().backlog()).toEqual({ pending: 2, oldestDue: 0 });
 
       await store().claimDue(NOW, 10, LEASE);
       await store().record('7:1001', { state: 'delivered', nextAt: 0, error: '', failed: false });
       // A redelivered or replayed start changes nothing of what was done.
       await commit([{ ...a, text: 'changed' }]);
       expect(await store().get('7:1001')).toMatchObject({ state: 'delivered', text: a.text });
-      expect(await store().pendingCount()).toBe(1);
+      expect((await store().backlog()).pending).toBe(1);
     });
 
     it('hands a claimed welcome to no one else until its lease ends or its outcome is recorded', async () => {
@@ -89,7 +89,7 @@ export function welcomeStoreContract(name: string, factory: () => Promise<Welcom
         lastError: '',
         inviteLink: 'https://t.me/+made10',
       });
-      expect(await store().pendingCount()).toBe(1);
+      expect(await store().backlog()).toEqual({ pending: 1, oldestDue: NOW + 1000 });
     });
 
     it('finds the newest welcome of each lead of a page', async () => {

@@ -93,7 +93,7 @@ export async function telegramBurst(opts: TelegramOptions): Promise<BenchResult>
     );
     const accepted = (performance.now() - t0) / 1000;
     for (;;) {
-      if ((await app.adapters.welcomes.pendingCount()) === 0) break;
+      if ((await app.adapters.welcomes.backlog()).pending === 0) break;
       if (performance.now() - t0 > 600_000) throw new Error('welcomes still owed after 10 minutes');
       await sleep(20);
     }
