@@ -1,7 +1,7 @@
 import { inviteLinkButtons } from '@subtrack/telegram-fake';
 import { botWithChat, createAccount, metricSample, utc, utcDay } from './harness';
 import { startDistributedStack, type DistributedStack } from './distributed';
-import { describePostbacks } from './postbacks';
+import { describePostbacks, Receiver } from './postbacks';
 import { describeLifecycle } from './scenario';
 
 // Same scenario, same expected answers: ingest, api-gateway, two lead-projection and two stats
@@ -93,6 +93,86 @@ describe('distributed: a service process killed during a run', () => {
       metricSample(await stack.scrape('lead-projection'), 'subtrack_outbox_pending', { outbox: 'postbacks' }),
     ).toBe(0);
   });
+});
+
+describe('distributed: every service stopped with SIGTERM mid-traffic', () => {
+  let stack: DistributedStack;
+  let receiver: Receiver;
+  afterAll(async () => {
+    await stack?.close();
+    await receiver?.close();
+  });
+
+  it('exits 0, leaves its group at once, and nothing is lost or sent twice', async () => {
+    stack = await startDistributedStack();
+    receiver = new Receiver();
+    const base = await receiver.start();
+    const fake = stack.telegram.fake;
+    const { api } = await createAccount(stack, 'graceful');
+    const day = utcDay(Math.floor(Date.now() / 1000), -3);
+    fake.setTime(utc(`${day}T01:00:00`));
+    const { bot, chat } = await botWithChat(stack, api, 'graceful_bot', 'Graceful');
+    const url = `${base}/pb?l={lead}&s={status}`;
+    const campaign = (
+      await api.post('/api/campaigns/add.json', {
+        name: 'g',
+        bot: bot.id,
+        chat: chat.id,
+        join_mode: 'direct',
+        postbacks: { wait: url, approve: url, cancel: url, trash: url },
+      })
+    ).body.data;
+    // Bot API round trips, so that welcomes are in flight when a signal comes.
+    fake.configureNetwork({ latencyMs: 100, floodLimitPerSecond: 30 });
+    const sent = fake.generateTraffic({
+      bot,
+      chat,
+      subscribers: 200,
+      organic: 40,
+      campaignCode: campaign.code,
+      joinMode: 'direct',
+      seed: 23,
+      stepSeconds: 5,
+    });
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    for (const service of ['lead-projection', 'stats', 'ingest']) {
+      await sleep(1000);
+      expect({ service, ...(await stack.terminate(service)) }).toEqual({ service, code: 0, signal: null });
+      // Left its group on the way out: the group shrinks now, not after a 30 s session timeout.
+      if (service !== 'ingest') {
+        const deadline = Date.now() + 20_000;
+        while ((await stack.members(service)) !== 1 && Date.now() < deadline) await sleep(200);
+        expect({ service, members: await stack.members(service) }).toEqual({ service, members: 1 });
+      }
+      stack.spawn(service);
+    }
+    await stack.settled();
+
+    const range = { from: utc(`${day}T00:00:00`), to: utc(`${day}T23:59:59`) };
+    expect((await api.ok('/api/stats/summary.json', range)).data).toMatchObject({
+      starts: sent.starts,
+      confirms: sent.joins,
+      cancels: sent.leaves,
+      trashes: sent.bans,
+      organic_joins: sent.organic_joins,
+      organic_leaves: sent.organic_leaves,
+    });
+    const journal = sent.joins + sent.leaves + sent.bans + sent.organic_joins + sent.organic_leaves;
+    expect((await api.ok('/api/journal/list.json', range)).total).toBe(journal);
+
+    // Work in flight was finished, not abandoned: every welcome and postback went out exactly once.
+    const welcomes = new Map<number, number>();
+    for (const m of fake.allMessages())
+      if (inviteLinkButtons(m).length > 0) welcomes.set(m.chat.id, (welcomes.get(m.chat.id) ?? 0) + 1);
+    expect(welcomes.size).toBe(sent.starts);
+    expect([...welcomes.values()].filter((n) => n !== 1)).toEqual([]);
+    const owed = sent.starts + sent.joins + sent.leaves + sent.bans;
+    const deadline = Date.now() + 120_000;
+    while (receiver.delivered().length < owed && Date.now() < deadline) await sleep(200);
+    const delivered = receiver.delivered();
+    expect(delivered.length).toBe(owed);
+    expect(new Set(delivered).size).toBe(owed);
+  }, 600_000);
 });
 
 describe('distributed: the ingest process killed mid-burst of welcomes', () => {

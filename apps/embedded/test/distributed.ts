@@ -42,6 +42,10 @@ const SERVICES: [service: string, instances: number][] = [
 export interface DistributedStack extends Stack {
   /** kill -9 of one running instance of a service. */
   kill(service: string): Promise<void>;
+  /** SIGTERM to one running instance of a service; resolves with how it exited. */
+  terminate(service: string): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** How many members the consumer group of a consumer service has, as Kafka describes it. */
+  members(service: string): Promise<number>;
   /** Starts one more instance of a service. */
   spawn(service: string): void;
   /** The Prometheus text of the first running instance of a service, from its own `/metrics`. */
@@ -217,6 +221,18 @@ export async function startDistributedStack(
       if (!running) throw new Error(`no running ${service}`);
       running.child.kill('SIGKILL');
       await exited(running.child);
+    },
+    async terminate(service) {
+      const [running] = alive(service);
+      if (!running) throw new Error(`no running ${service}`);
+      running.child.kill('SIGTERM');
+      await exited(running.child);
+      return { code: running.child.exitCode, signal: running.child.signalCode };
+    },
+    async members(service) {
+      const consumer = CONSUMERS.find(([s]) => s === service);
+      if (!consumer) throw new Error(`${service} runs no consumer`);
+      return (await log.groupStatus(consumer[1], consumer[2])).members.length;
     },
     spawn: start,
     async scrape(service) {

@@ -60,7 +60,6 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     abortOnError: false,
   };
   const app = await NestFactory.create(module, nestOptions);
-  app.enableShutdownHooks();
   await app.listen(config.PORT, '0.0.0.0');
   timeRequests(app.getHttpServer() as Server, metrics);
   const url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
@@ -79,6 +78,9 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     },
   };
 }
+
+/** A stop that has not finished by then is given up on: the orchestrator's SIGKILL would come anyway. */
+const STOP_DEADLINE_MS = 60_000;
 
 /** Entry point of a service process: validated configuration, start, a clean stop on SIGTERM/SIGINT. */
 export function runService(options: Omit<ServiceOptions, 'config'> & { requireDistributed?: boolean }): void {
@@ -101,6 +103,27 @@ export function runService(options: Omit<ServiceOptions, 'config'> & { requireDi
   }
   startService({ ...options, config })
     .then((running) => {
+      // SIGTERM (or Ctrl-C): no new requests, the batch in hand and the sends in flight finished and
+      // committed, the consumer groups left (no wait for a session timeout), the stores closed; then
+      // exit 0. A second signal meanwhile ends the process at once.
+      const stop = (signal: NodeJS.Signals): void => {
+        logger.log(`${signal}: finishing the work in hand, then stopping`);
+        setTimeout(() => {
+          logger.error(`still stopping after ${STOP_DEADLINE_MS} ms; exiting`);
+          process.exit(1);
+        }, STOP_DEADLINE_MS).unref();
+        running.close().then(
+          () => {
+            logger.log(`${options.name} stopped`);
+            process.exit(0);
+          },
+          (err: unknown) => {
+            console.error(err);
+            process.exit(1);
+          },
+        );
+      };
+      for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, stop);
       logger.log(`${options.name} started (${running.adapters.kind}) on ${running.url}`);
       if (running.adminTokenFile && options.adminApi)
         logger.log(`ADMIN_TOKEN is not set; the admin token is kept in ${running.adminTokenFile}`);
