@@ -106,7 +106,9 @@ export function runService(options: Omit<ServiceOptions, 'config'> & { requireDi
       // SIGTERM (or Ctrl-C): no new requests, the batch in hand and the sends in flight finished and
       // committed, the consumer groups left (no wait for a session timeout), the stores closed; then
       // exit 0. A second signal meanwhile ends the process at once.
+      const signals = ['SIGTERM', 'SIGINT'] as const;
       const stop = (signal: NodeJS.Signals): void => {
+        for (const s of signals) process.removeListener(s, stop);
         logger.log(`${signal}: finishing the work in hand, then stopping`);
         setTimeout(() => {
           logger.error(`still stopping after ${STOP_DEADLINE_MS} ms; exiting`);
@@ -123,7 +125,7 @@ export function runService(options: Omit<ServiceOptions, 'config'> & { requireDi
           },
         );
       };
-      for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, stop);
+      for (const signal of signals) process.once(signal, stop);
       logger.log(`${options.name} started (${running.adapters.kind}) on ${running.url}`);
       if (running.adminTokenFile && options.adminApi)
         logger.log(`ADMIN_TOKEN is not set; the admin token is kept in ${running.adminTokenFile}`);
