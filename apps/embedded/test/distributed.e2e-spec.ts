@@ -1,5 +1,5 @@
 import { inviteLinkButtons } from '@subtrack/telegram-fake';
-import { botWithChat, createAccount, metricSample, utc, utcDay } from './harness';
+import { addCampaign, botWithChat, createAccount, metricSample, utc, utcDay } from './harness';
 import { startDistributedStack, type DistributedStack } from './distributed';
 import { describePostbacks, Receiver } from './postbacks';
 import { describeLifecycle } from './scenario';
@@ -21,14 +21,7 @@ describe('distributed: a service process killed during a run', () => {
     const day = utcDay(Math.floor(Date.now() / 1000), -3);
     fake.setTime(utc(`${day}T01:00:00`));
     const { bot, chat } = await botWithChat(stack, api, 'crashy_bot', 'Crashy');
-    const campaign = (
-      await api.post('/api/campaigns/add.json', {
-        name: 'c',
-        bot: bot.id,
-        chat: chat.id,
-        join_mode: 'direct',
-      })
-    ).body.data;
+    const campaign = await addCampaign(api, { bot, chat }, { name: 'c', join_mode: 'direct' });
 
     const sent = fake.generateTraffic({
       bot,
@@ -113,15 +106,11 @@ describe('distributed: every service stopped with SIGTERM mid-traffic', () => {
     fake.setTime(utc(`${day}T01:00:00`));
     const { bot, chat } = await botWithChat(stack, api, 'graceful_bot', 'Graceful');
     const url = `${base}/pb?l={lead}&s={status}`;
-    const campaign = (
-      await api.post('/api/campaigns/add.json', {
-        name: 'g',
-        bot: bot.id,
-        chat: chat.id,
-        join_mode: 'direct',
-        postbacks: { wait: url, approve: url, cancel: url, trash: url },
-      })
-    ).body.data;
+    const campaign = await addCampaign(
+      api,
+      { bot, chat },
+      { name: 'g', join_mode: 'direct', postbacks: { wait: url, approve: url, cancel: url, trash: url } },
+    );
     // Bot API round trips, so that welcomes are in flight when a signal comes.
     fake.configureNetwork({ latencyMs: 100, floodLimitPerSecond: 30 });
     const sent = fake.generateTraffic({
@@ -184,14 +173,7 @@ describe('distributed: the ingest process killed mid-burst of welcomes', () => {
     const fake = stack.telegram.fake;
     const { api } = await createAccount(stack, 'welcomes');
     const { bot, chat } = await botWithChat(stack, api, 'burst_bot', 'Burst');
-    const campaign = (
-      await api.post('/api/campaigns/add.json', {
-        name: 'b',
-        bot: bot.id,
-        chat: chat.id,
-        join_mode: 'request',
-      })
-    ).body.data;
+    const campaign = await addCampaign(api, { bot, chat }, { name: 'b', join_mode: 'request' });
     fake.configureNetwork({ latencyMs: 150, floodLimitPerSecond: 30 });
     const users = Array.from({ length: 120 }, (_, i) => fake.createUser({ first_name: `K${i}` }));
     for (const [i, u] of users.entries()) fake.userStartsBot(u, bot, `${campaign.code}-k${i}`);

@@ -251,6 +251,17 @@ export async function botWithChat(stack: Stack, api: Api, username: string, titl
   return { bot, chat };
 }
 
+/** A campaign of the account on a bot and chat; `fields` as campaigns/add.json takes them. */
+export async function addCampaign(
+  api: Api,
+  on: { bot: { id: number }; chat: { id: number } },
+  fields: Record<string, unknown>,
+): Promise<{ id: number; code: string; link: string }> {
+  const added = await api.post('/api/campaigns/add.json', { bot: on.bot.id, chat: on.chat.id, ...fields });
+  if (added.status !== 200) throw new Error(JSON.stringify(added.body));
+  return added.body.data;
+}
+
 /** The invite link the bot sent a user in its latest /start reply. */
 export function lastInviteLink(stack: Stack, userId: number): string {
   const messages = stack.telegram.fake.messagesSentTo(userId);

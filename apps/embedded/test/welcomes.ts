@@ -1,5 +1,5 @@
 import { inviteLinkButtons } from '@subtrack/telegram-fake';
-import { botWithChat, createAccount, lastInviteLink, type Api, type Stack } from './harness';
+import { addCampaign, botWithChat, createAccount, lastInviteLink, type Api, type Stack } from './harness';
 import { Receiver } from './postbacks';
 
 /** Telegram as production has it: a round trip away, and throttled past ~30 calls a second. */
@@ -33,12 +33,6 @@ export function describeWelcomes(title: string, start: () => Promise<Stack>, bur
         if (out.length >= page.total) return out;
       }
     };
-    /** A campaign of the account on a bot and chat; `fields` as campaigns/add.json takes them. */
-    const addCampaign = async (
-      on: { bot: { id: number }; chat: { id: number } },
-      fields: Record<string, unknown>,
-    ): Promise<{ id: number; code: string }> =>
-      (await api.post('/api/campaigns/add.json', { bot: on.bot.id, chat: on.chat.id, ...fields })).body.data;
     const welcomesOf = (userId: number) =>
       stack.telegram.fake.messagesSentTo(userId).filter((m) => inviteLinkButtons(m).length > 0);
 
@@ -49,7 +43,11 @@ export function describeWelcomes(title: string, start: () => Promise<Stack>, bur
       const made = await botWithChat(stack, api, 'welcome_bot', 'Welcome chat');
       const chat = made.chat;
       bot = made.bot;
-      const campaign = await addCampaign(made, { name: 'burst', join_mode: 'request', welcome: 'Hello!' });
+      const campaign = await addCampaign(api, made, {
+        name: 'burst',
+        join_mode: 'request',
+        welcome: 'Hello!',
+      });
       code = campaign.code;
       fake.configureNetwork({ latencyMs: LATENCY_MS, floodLimitPerSecond: FLOOD_LIMIT });
 
@@ -126,7 +124,7 @@ export function describeWelcomes(title: string, start: () => Promise<Stack>, bur
       try {
         const quietChat = await botWithChat(stack, api, 'quiet_bot', 'Quiet chat');
         const { bot: quiet, chat } = quietChat;
-        const campaign = await addCampaign(quietChat, {
+        const campaign = await addCampaign(api, quietChat, {
           name: 'quiet',
           join_mode: 'direct',
           unsub_window: 24,
@@ -168,7 +166,7 @@ export function describeWelcomes(title: string, start: () => Promise<Stack>, bur
       const fake = stack.telegram.fake;
       const healthChat = await botWithChat(stack, api, 'health_bot', 'Health chat');
       const { bot: healthy, chat } = healthChat;
-      const campaign = await addCampaign(healthChat, { name: 'health', join_mode: 'direct' });
+      const campaign = await addCampaign(api, healthChat, { name: 'health', join_mode: 'direct' });
       const healthOf = async () =>
         ((await api.ok('/api/campaigns/list.json')).data as { id: number; health: string }[]).find(
           (c) => c.id === campaign.id,
