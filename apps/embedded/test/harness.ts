@@ -69,7 +69,9 @@ export async function settle(
   telegram: RunningFakeTelegram,
   log: EventLog,
   welcomes: WelcomeStore,
-  timeoutMs = 20_000,
+  // A thousand updates take a second or two on a quiet machine; with the distributed suite's six
+  // processes, Kafka and the MongoDB-protocol server on the same two cores, once over 20 s.
+  timeoutMs = 60_000,
 ): Promise<void> {
   await telegram.fake.idle({ timeoutMs });
   const deadline = Date.now() + timeoutMs;
