@@ -5,6 +5,8 @@ import { FakeTelegramClient } from '@subtrack/telegram-fake';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -216,6 +218,10 @@ interface Deployment {
   log: KafkaEventLog;
   /** Pids of the running service processes, by service. */
   pids(): Record<string, number[]>;
+  /** Starts one more instance of a service. */
+  add(service: string): void;
+  /** Kills the oldest running instance of a service with SIGKILL. */
+  kill(service: string): void;
   close(): Promise<void>;
 }
 
@@ -236,6 +242,7 @@ async function deploy(
   s: Servers,
   telegramUrl: string,
   instances: { projection: number; stats: number },
+  extraEnv: Record<string, string> = {},
 ): Promise<Deployment> {
   const run = randomUUID().slice(0, 8);
   const mongo = new URL(s.mongoUrl);
@@ -254,6 +261,7 @@ async function deploy(
     API_RATE_PER_MINUTE: '0',
     LOG_LEVEL: 'warn',
     LOG_FORMAT: 'json',
+    ...extraEnv,
   };
   const children: ChildProcess[] = [];
   const services = new Map<ChildProcess, string>();
@@ -331,8 +339,28 @@ async function deploy(
       for (const c of children) if (c.exitCode === null) (out[services.get(c)!] ??= []).push(c.pid!);
       return out;
     },
+    add: (service) => start(service, 0),
+    kill: (service) => {
+      const victim = children.find((c) => services.get(c) === service && c.exitCode === null && !c.killed);
+      if (!victim) throw new Error(`no running ${service} to kill`);
+      victim.kill('SIGKILL');
+    },
     close,
   };
+}
+
+/** Resolves once both consumer groups have committed everything (lag 0 twice in a row). */
+async function caughtUp(stack: Deployment): Promise<void> {
+  let quiet = 0;
+  const deadline = Date.now() + 3_600_000;
+  while (quiet < 2) {
+    const lag =
+      (await stack.log.lag(ConsumerGroups.leadProjection, Topics.telegram)) +
+      (await stack.log.lag(ConsumerGroups.stats, Topics.leads));
+    quiet = lag === 0 ? quiet + 1 : 0;
+    if (Date.now() > deadline) throw new Error(`the consumers did not catch up (lag ${lag})`);
+    if (quiet < 2) await sleep(lag === 0 ? 50 : 250);
+  }
 }
 
 interface PipelineRun {
@@ -378,16 +406,7 @@ async function pipeline(
       seconds: 3600,
       count: opts.updates,
     });
-    let quiet = 0;
-    const deadline = Date.now() + 3_600_000;
-    while (quiet < 2) {
-      const lag =
-        (await stack.log.lag(ConsumerGroups.leadProjection, Topics.telegram)) +
-        (await stack.log.lag(ConsumerGroups.stats, Topics.leads));
-      quiet = lag === 0 ? quiet + 1 : 0;
-      if (Date.now() > deadline) throw new Error(`the consumers did not catch up (lag ${lag})`);
-      if (quiet < 2) await sleep(lag === 0 ? 50 : 250);
-    }
+    await caughtUp(stack);
     const seconds = (performance.now() - t0) / 1000;
     const usage = meter.read();
     const machine = meter.machine();
@@ -418,6 +437,191 @@ async function pipeline(
 }
 
 // ---------------------------------------------------------------------------------------------------
+// Rebalance: an instance added and one killed with SIGKILL while paid traffic goes through
+
+/** At most this many postbacks are in flight in one lead-projection process (its sender's concurrency). */
+const POSTBACKS_IN_FLIGHT = 10;
+
+/**
+ * A `/start <code>-c<N>` from user N in their private chat with the bot. Update ids end in 0 here
+ * and in 1 for the same user's join, so the two never collide.
+ */
+function startTemplate(code: string, date: number): string {
+  const user = { id: '__U__', is_bot: false, first_name: 'Bench' };
+  const update = {
+    update_id: '__S__',
+    message: {
+      message_id: '__U__',
+      from: user,
+      chat: { id: '__U__', type: 'private', first_name: 'Bench' },
+      date,
+      text: `/start ${code}-c__N__`,
+      entities: [{ type: 'bot_command', offset: 0, length: 6 }],
+    },
+  };
+  return JSON.stringify(update).replaceAll('"__U__"', '__N__').replace('"__S__"', '__N__0');
+}
+
+/** User N joining the chat without a link: the product gives the join to N's lead by subscriber. */
+function paidJoinTemplate(chat: number, date: number): string {
+  return joinTemplate(chat, date).replace('"update_id":__N__', '"update_id":__N__1');
+}
+
+/** A postback receiver that counts each request by its `k` parameter ("<lead>.<status>"). */
+async function postbackReceiver(): Promise<{
+  url: string;
+  seen: Map<string, number>;
+  close(): Promise<void>;
+}> {
+  const seen = new Map<string, number>();
+  const server = http.createServer((req, res) => {
+    const k = new URL(req.url ?? '/', 'http://x').searchParams.get('k') ?? '';
+    seen.set(k, (seen.get(k) ?? 0) + 1);
+    req.resume();
+    res.end('ok');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    seen,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+interface RebalanceRun {
+  figure: Figure;
+  checks: Check[];
+  note: string;
+}
+
+/**
+ * Paid traffic (a /start, then a join, per subscriber; wait and approve postbacks to a local
+ * receiver) through one instance of each service. A quarter into the joins a second
+ * lead-projection and a second stats instance join their groups; half-way the first
+ * lead-projection is killed with SIGKILL. Afterwards the API's numbers must equal what was sent,
+ * every postback must have arrived, and only what the killed process had in flight may arrive twice.
+ */
+async function rebalance(s: Servers, opts: DistributedOptions): Promise<RebalanceRun> {
+  const n = Math.max(200, Math.floor(opts.updates / 2));
+  const telegram = await ChildServer.start('fake-server.js', [String(opts.seed)]);
+  const fake = new FakeTelegramClient(telegram.url);
+  const receiver = await postbackReceiver();
+  const stack = await deploy(
+    s,
+    telegram.url,
+    { projection: 1, stats: 1 },
+    // The welcomes of the /starts go out beside the run without holding it back for minutes.
+    { POSTBACK_ALLOW_PRIVATE: '1', TELEGRAM_RATE_PER_BOT: '1000' },
+  );
+  try {
+    const setup = await setUpThroughApi({ url: stack.api }, fake);
+    const stores = await openMongoStores(stack.mongoUrl);
+    const bot = (await stores.catalog.getBot(setup.bot.id))!;
+    await stores.close();
+    await fetch(`${telegram.url}/bot${bot.token}/deleteWebhook`, { method: 'POST' });
+    const api = new ProductApi(stack.api, setup.key);
+    await api.post('/api/postbacks/global.json', {
+      postbacks: { wait: `${receiver.url}?k={lead}.{status}`, approve: `${receiver.url}?k={lead}.{status}` },
+    });
+    const campaign = setup.campaigns.find((c) => c.joinMode === 'direct')!;
+    const journalTotal = async () =>
+      (await api.get<{ total: number }>('/api/journal/list.json', { limit: 1 })).total;
+    const before = await journalTotal();
+    const date = Math.floor(Date.now() / 1000) - 3600;
+    const request = {
+      url: `${stack.webhook}/telegram/webhook/${bot.id}`,
+      headers: { 'x-telegram-bot-api-secret-token': bot.secret },
+      first: 3_000_000_000,
+      connections: CONNECTIONS,
+      seconds: 3600,
+      count: n,
+    };
+
+    const t0 = performance.now();
+    const starts = await load({ ...request, template: startTemplate(campaign.code, date) });
+    const joins = load({ ...request, template: paidJoinTemplate(setup.chat, date + 60) });
+    const disturbed = (async () => {
+      while ((await journalTotal()) < before + n / 4) await sleep(100);
+      stack.add('lead-projection');
+      stack.add('stats');
+      while ((await journalTotal()) < before + n / 2) await sleep(100);
+      stack.kill('lead-projection');
+    })();
+    const joined = await joins;
+    await disturbed;
+    await caughtUp(stack);
+    // Every postback owed is out: the killed process's leases run out and the survivor sends them.
+    const deadline = Date.now() + 600_000;
+    for (;;) {
+      const pending = await api.get<{ total: number }>('/api/postbacks/list.json', {
+        state: 'pending',
+        limit: 1,
+      });
+      const delivered = await api.get<{ total: number }>('/api/postbacks/list.json', {
+        state: 'delivered',
+        limit: 1,
+      });
+      if (pending.total === 0 && delivered.total >= 2 * n) break;
+      if (Date.now() > deadline)
+        throw new Error(`postbacks not delivered: ${pending.total} pending, ${delivered.total} delivered`);
+      await sleep(250);
+    }
+    const seconds = (performance.now() - t0) / 1000;
+
+    const leads = await api.get<{ total: number }>('/api/leads/list.json', { limit: 1 });
+    const summary = await api.get<{ data: { starts: number; confirms: number; organic_joins: number } }>(
+      '/api/stats/summary.json',
+      { from: date - 86_400 },
+    );
+    // Each lead the API lists is owed one wait and one approve postback, no more.
+    let missing = 0;
+    let doubled = 0;
+    for (let offset = 0; offset < leads.total; offset += 200) {
+      const page = await api.get<{ data: { id: number }[] }>('/api/leads/list.json', { limit: 200, offset });
+      for (const { id } of page.data) {
+        for (const status of ['wait', 'approve']) {
+          const times = receiver.seen.get(`${id}.${status}`) ?? 0;
+          if (times === 0) missing++;
+          doubled += Math.max(0, times - 1);
+        }
+      }
+    }
+    const label = 'distributed rebalance (an instance added, one killed)';
+    return {
+      figure: {
+        id: 'distributed.rebalance',
+        label: 'paid traffic while an instance is added and one killed -9 (updates/s)',
+        value: (2 * n) / seconds,
+        unit: '/s',
+        detail: `${n.toLocaleString('en-US')} /starts and joins, ${(2 * n).toLocaleString('en-US')} postbacks, in ${seconds.toFixed(1)} s, every postback delivered; ${doubled} sent twice (bound: ${POSTBACKS_IN_FLIGHT} in flight)`,
+      },
+      checks: [
+        check(`${label}: every update answered 200`, {}, { ...starts.refused, ...joined.refused }),
+        check(`${label}: leads total equals the /starts sent`, n, leads.total),
+        check(`${label}: journal total grew by the joins sent`, n, (await journalTotal()) - before),
+        check(
+          `${label}: starts and confirms in the summary equal the subscribers`,
+          [n, n, 0],
+          [summary.data.starts, summary.data.confirms, summary.data.organic_joins],
+        ),
+        check(`${label}: no postback missing`, 0, missing),
+        check(
+          `${label}: postbacks sent twice at most what the killed process had in flight`,
+          true,
+          doubled <= POSTBACKS_IN_FLIGHT,
+        ),
+      ],
+      note: `distributed rebalance: ${doubled} of ${2 * n} postbacks reached the receiver twice (the killed process's deliveries in flight, whose leases ran out), none missing.`,
+    };
+  } finally {
+    await stack.close();
+    await telegram.stop();
+    await receiver.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
 
 /**
  * The distributed deployment on the local (or given) Kafka and MongoDB-protocol servers: the
@@ -439,6 +643,8 @@ export async function distributedBench(opts: DistributedOptions): Promise<BenchR
     const one = await pipeline(s, opts, { projection: 1, stats: 1 });
     opts.log('  the pipeline, two lead-projection and two stats instances');
     const two = await pipeline(s, opts, { projection: 2, stats: 2 });
+    opts.log('  paid traffic, an instance added and one killed with SIGKILL mid-run');
+    const moved = await rebalance(s, opts);
 
     const n = (v: number): string => Math.round(v).toLocaleString('en-US');
     const figures: Figure[] = [
@@ -495,6 +701,7 @@ export async function distributedBench(opts: DistributedOptions): Promise<BenchR
         unit: '/s',
         detail: `${two.seconds.toFixed(1)} s; speed-up ${(two.rate / one.rate).toFixed(2)}× over one instance each`,
       },
+      moved.figure,
     ];
     const limiter = (run: PipelineRun) => {
       const [busiest, share] = run.usage[0] ?? ['nothing', 0];
@@ -505,10 +712,11 @@ export async function distributedBench(opts: DistributedOptions): Promise<BenchR
     };
     return {
       figures,
-      checks: [...one.checks, ...two.checks],
+      checks: [...one.checks, ...two.checks, ...moved.checks],
       notes: [
         `distributed, one instance each: CPU ${cores(one.usage)}; ${limiter(one)}.`,
         `distributed, two instances: CPU ${cores(two.usage)}; ${limiter(two)}.`,
+        moved.note,
       ],
     };
   } finally {
