@@ -1,4 +1,12 @@
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'vite';
 
-export default defineConfig({ plugins: [preact()], build: { outDir: 'dist', emptyOutDir: true } });
+// `vite` serves the sources and forwards the API to a running product (PORT 3000 unless
+// SUBTRACK_URL says otherwise), so the page and the API share one origin as in production.
+const target = process.env['SUBTRACK_URL'] ?? 'http://localhost:3000';
+
+export default defineConfig({
+  plugins: [preact()],
+  build: { outDir: 'dist', emptyOutDir: true, assetsDir: 'assets', target: 'es2022' },
+  server: { proxy: { '/api': { target, changeOrigin: true } } },
+});

@@ -24,6 +24,7 @@ import { TelegramClients } from '@subtrack/telegram';
 import { AbuseLimits } from './abuse-limits';
 import { AccountController, AdminController } from './account.controllers';
 import { ApiErrorFilter } from './api-error';
+import { DashboardController } from './dashboard.controller';
 import { DataController } from './data.controllers';
 import { DocsController } from './docs.controller';
 import { OPENAPI } from './openapi';
@@ -50,6 +51,7 @@ export class MetaController {
     PostbacksController,
     MetaController,
     DocsController,
+    DashboardController,
   ],
   providers: [
     { provide: APP_FILTER, useClass: ApiErrorFilter },

@@ -1,4 +1,4 @@
-import { Controller, Get, Header, HttpException, Param, Redirect, Res } from '@nestjs/common';
+import { Controller, Get, Header, HttpException, Param, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import path from 'node:path';
 
@@ -42,12 +42,6 @@ const PAGE = `<!doctype html>
 /** The interactive API reference at /docs, reading /api/docs; "try it" calls this server. */
 @Controller()
 export class DocsController {
-  @Get()
-  @Redirect('/docs', 302)
-  home(): void {
-    // Until the dashboard lives at /, a newcomer lands on the reference instead of an error.
-  }
-
   @Get('docs')
   @Header('content-type', 'text/html; charset=utf-8')
   page(): string {

@@ -8,10 +8,31 @@ describe('embedded: the edges of the HTTP contract', () => {
   }, 120_000);
   afterAll(async () => stack?.close());
 
-  it('serves the interactive API reference at /docs from bundled files, and sends / there', async () => {
-    const home = await fetch(`${stack.url}/`, { redirect: 'manual' });
-    expect(home.status).toBe(302);
-    expect(home.headers.get('location')).toBe('/docs');
+  it('serves the dashboard at / from its build: hashed assets cached long, nothing outside them', async () => {
+    const home = await fetch(`${stack.url}/`);
+    expect(home.status).toBe(200);
+    expect(home.headers.get('content-type')).toContain('text/html');
+    expect(home.headers.get('cache-control')).toBe('no-cache');
+    const html = await home.text();
+    expect(html).not.toMatch(/https?:\/\//);
+    const assets = html.match(/\/assets\/[\w.-]+/g)!;
+    expect(assets.some((a) => a.endsWith('.js'))).toBe(true);
+    for (const src of assets) {
+      const asset = await fetch(`${stack.url}${src}`);
+      expect({ src, status: asset.status }).toEqual({ src, status: 200 });
+      expect(asset.headers.get('cache-control')).toContain('immutable');
+      expect((await asset.arrayBuffer()).byteLength).toBeGreaterThan(100);
+    }
+    for (const probe of [
+      '/assets/nope.js',
+      '/assets/..%2Fpackage.json',
+      '/assets/..%2F..%2Fpackage.json',
+      '/package.json',
+    ])
+      expect({ probe, status: (await fetch(`${stack.url}${probe}`)).status }).toEqual({ probe, status: 404 });
+  });
+
+  it('serves the interactive API reference at /docs from bundled files', async () => {
     const page = await fetch(`${stack.url}/docs`);
     expect(page.headers.get('content-type')).toContain('text/html');
     const html = await page.text();
