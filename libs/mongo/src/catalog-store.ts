@@ -79,6 +79,10 @@ export class MongoCatalogStore implements CatalogStore {
     return { ...input, id };
   }
 
+  async hasAccounts(): Promise<boolean> {
+    return (await this.m.accounts.exists({}).exec()) !== null;
+  }
+
   async getAccount(id: number): Promise<Account | null> {
     const doc = await this.m.accounts.findById(id).lean<AccountDoc>().exec();
     return doc ? toAccount(doc) : null;

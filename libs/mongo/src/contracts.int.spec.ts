@@ -108,6 +108,7 @@ if (!base) {
         'account_1_created_-1__id_-1',
         'account_1_state_1_created_-1__id_-1',
         'account_1_status_1_created_-1__id_-1',
+        'lead_1_created_-1__id_-1',
         'state_1_nextAt_1__id_1',
       ]);
       const code = (await fixture().raw.db!.collection('campaigns').indexes()).find(

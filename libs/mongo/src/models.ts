@@ -421,6 +421,7 @@ postbacks.index({ account: 1, campaign: 1, created: -1, _id: -1 });
 postbacks.index({ account: 1, state: 1, created: -1, _id: -1 });
 postbacks.index({ account: 1, status: 1, created: -1, _id: -1 });
 postbacks.index({ state: 1, nextAt: 1, _id: 1 });
+postbacks.index({ lead: 1, created: -1, _id: -1 });
 
 const postbackClaims = new Schema<PostbackClaimDoc>({ _id: String, until: Number }, plain);
 

@@ -60,6 +60,7 @@ export class MongoPostbackStore implements PostbackStore {
       campaign: q.campaign,
       status: q.status,
       state: q.state,
+      lead: q.lead,
       created: between(q.from, q.to),
     });
     const [docs, total] = await Promise.all([
@@ -75,6 +76,18 @@ export class MongoPostbackStore implements PostbackStore {
       this.m.postbacks.countDocuments(filter).exec(),
     ]);
     return { rows: docs.map(toDelivery), total };
+  }
+
+  async latestOf(leads: readonly number[]): Promise<Map<number, PostbackDelivery>> {
+    // One indexed lookup per lead of a page, rather than an `$in` this server would filter in Go.
+    const docs = await Promise.all(
+      [...new Set(leads)].map((lead) =>
+        this.m.postbacks.findOne({ lead }).sort({ created: -1, _id: -1 }).lean<PostbackDoc>().exec(),
+      ),
+    );
+    const out = new Map<number, PostbackDelivery>();
+    for (const d of docs) if (d) out.set(d.lead, toDelivery(d));
+    return out;
   }
 
   async resend(id: string, now: number): Promise<void> {

@@ -80,6 +80,8 @@ export interface SigningSecret {
 /** Accounts, bots, chats and campaigns: the configuration every service reads. */
 export interface CatalogStore {
   createAccount(input: Omit<Account, 'id'>): Promise<Account>;
+  /** Whether any account exists (an install's first run has none); reads one row at most. */
+  hasAccounts(): Promise<boolean>;
   getAccount(id: number): Promise<Account | null>;
   updateAccount(account: Account): Promise<void>;
 

@@ -41,6 +41,8 @@ export interface PostbackQuery extends Page {
   campaign?: number;
   status?: LeadStatusName;
   state?: DeliveryState;
+  /** One lead's deliveries only. */
+  lead?: number;
   /** Inclusive bounds on `created`, Unix seconds. */
   from?: number;
   to?: number;
@@ -65,6 +67,11 @@ export interface PostbackStore {
   ): Promise<void>;
   get(id: string): Promise<PostbackDelivery | null>;
   list(query: PostbackQuery): Promise<PageOf<PostbackDelivery>>;
+  /**
+   * The latest delivery of each of these leads (highest `created`, then highest id), for one page
+   * of leads at a time; leads without a delivery are absent.
+   */
+  latestOf(leads: readonly number[]): Promise<Map<number, PostbackDelivery>>;
   /** Makes a delivery pending and due at `now` again (a manual re-send); its attempts are kept. */
   resend(id: string, now: number): Promise<void>;
   /** How many deliveries are still owed, and since when the most overdue one is due. */

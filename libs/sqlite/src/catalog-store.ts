@@ -101,6 +101,10 @@ export class SqliteCatalogStore implements CatalogStore {
     return { ...input, id: Number(info.lastInsertRowid) };
   }
 
+  async hasAccounts(): Promise<boolean> {
+    return this.sql.get('SELECT 1 FROM accounts LIMIT 1').get() !== undefined;
+  }
+
   async getAccount(id: number): Promise<Account | null> {
     const row = this.sql.get<[number], AccountRow>('SELECT * FROM accounts WHERE id = ?').get(id);
     return row ? toAccount(row) : null;

@@ -77,6 +77,7 @@ CREATE TABLE IF NOT EXISTS postbacks (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS postbacks_due ON postbacks(state, next_at);
 CREATE INDEX IF NOT EXISTS postbacks_account_created ON postbacks(account, created DESC, id DESC);
+CREATE INDEX IF NOT EXISTS postbacks_lead ON postbacks(lead, created DESC, id DESC);
 CREATE TABLE IF NOT EXISTS applied_events (id TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS lead_transitions (
   id TEXT PRIMARY KEY, lead INTEGER NOT NULL, account INTEGER NOT NULL, campaign INTEGER NOT NULL,

@@ -82,11 +82,24 @@ export class SqlitePostbackStore implements PostbackStore {
       ['campaign = ?', q.campaign],
       ['status = ?', q.status],
       ['state = ?', q.state],
+      ['lead = ?', q.lead],
       ['created >= ?', q.from],
       ['created <= ?', q.to],
     ]);
     const rows = this.statements.page<Row>('postbacks', w, 'created DESC, id DESC', q);
     return { rows: rows.map(toDelivery), total: this.statements.count('postbacks', w) };
+  }
+
+  async latestOf(leads: readonly number[]): Promise<Map<number, PostbackDelivery>> {
+    const out = new Map<number, PostbackDelivery>();
+    const latest = this.statements.get<[number], Row>(
+      'SELECT * FROM postbacks WHERE lead = ? ORDER BY created DESC, id DESC LIMIT 1',
+    );
+    for (const lead of new Set(leads)) {
+      const row = latest.get(lead);
+      if (row) out.set(lead, toDelivery(row));
+    }
+    return out;
   }
 
   async resend(id: string, now: number): Promise<void> {

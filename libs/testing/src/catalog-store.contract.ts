@@ -24,6 +24,14 @@ export function catalogStoreContract(name: string, factory: () => Promise<StoreF
         expect(await store().getAccount(Math.max(a.id, b.id) + 1000)).toBeNull();
       });
 
+      it('tells whether any account exists: none on a first run', async () => {
+        expect(await store().hasAccounts()).toBe(false);
+        await store().createAccount(newAccount());
+        expect(await store().hasAccounts()).toBe(true);
+        await store().createAccount(newAccount({ name: 'Beta Ads' }));
+        expect(await store().hasAccounts()).toBe(true);
+      });
+
       it('updates an account', async () => {
         const a = await store().createAccount(newAccount());
         const other = await store().createAccount(newAccount({ name: 'Untouched' }));

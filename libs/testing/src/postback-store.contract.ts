@@ -164,6 +164,69 @@ export function postbackStoreContract(name: string, factory: () => Promise<Postb
       expect(await store().list({ account: 3, ...everything })).toEqual({ rows: [], total: 0 });
     });
 
+    it("lists one lead's deliveries with their exact total, beside the other filters", async () => {
+      const rows = [
+        newPostback({ id: 'l1', lead: 7, campaign: 1, status: 'wait', created: T }),
+        newPostback({ id: 'l2', lead: 7, campaign: 1, status: 'hold', created: T + 30 }),
+        newPostback({ id: 'l3', lead: 7, campaign: 1, status: 'approve', created: T + 60 }),
+        newPostback({ id: 'm1', lead: 8, campaign: 1, status: 'wait', created: T + 10 }),
+        newPostback({ id: 'n1', lead: 9, campaign: 2, status: 'wait', created: T + 20 }),
+      ];
+      await commit(rows);
+      await store().claimDue(NOW, 10, LEASE);
+      await store().recordAttempt('l2', attempt({ status: 200, error: '' }), {
+        state: 'delivered',
+        nextAt: 0,
+      });
+      const list = (q: object) => store().list({ account: 1, ...everything, ...q });
+
+      const seven = await list({ lead: 7 });
+      expect({ ids: idsOf(seven), total: seven.total }).toEqual({ ids: ['l3', 'l2', 'l1'], total: 3 });
+      expect(seven.rows[2]).toEqual(fresh(rows[0]!));
+      const page = await list({ lead: 7, limit: 1, offset: 1 });
+      expect({ ids: idsOf(page), total: page.total }).toEqual({ ids: ['l2'], total: 3 });
+      expect(await list({ lead: 7, limit: 0 })).toEqual({ rows: [], total: 3 });
+      expect(idsOf(await list({ lead: 7, state: 'pending' }))).toEqual(['l3', 'l1']);
+      expect(idsOf(await list({ lead: 7, status: 'hold' }))).toEqual(['l2']);
+      expect(idsOf(await list({ lead: 7, from: T + 1, to: T + 30 }))).toEqual(['l2']);
+      expect(idsOf(await list({ lead: 9, campaign: 2 }))).toEqual(['n1']);
+      expect(await list({ lead: 9, campaign: 1 })).toEqual({ rows: [], total: 0 });
+      expect(await list({ lead: 404 })).toEqual({ rows: [], total: 0 });
+      // Another account sees none of them, whatever lead it names.
+      expect(await store().list({ account: 2, lead: 7, ...everything })).toEqual({ rows: [], total: 0 });
+      // The other filters count as before.
+      expect((await list({})).total).toBe(5);
+      expect((await list({ campaign: 1 })).total).toBe(4);
+      expect((await list({ state: 'delivered' })).total).toBe(1);
+    });
+
+    it("finds each lead's latest delivery: newest created, then highest id", async () => {
+      await commit([
+        newPostback({ id: 'p:1', lead: 1, status: 'wait', created: T }),
+        newPostback({ id: 'p:2', lead: 1, status: 'hold', created: T + 60 }),
+        // Same second: the higher id is the latest, whatever order they came in.
+        newPostback({ id: 'p:4', lead: 2, status: 'approve', created: T + 30 }),
+        newPostback({ id: 'p:3', lead: 2, status: 'hold', created: T + 30 }),
+        newPostback({ id: 'p:5', lead: 2, status: 'wait', created: T }),
+        newPostback({ id: 'p:6', lead: 3, account: 2, created: T }),
+      ]);
+      await store().claimDue(NOW, 10, LEASE);
+      const failed = attempt();
+      await store().recordAttempt('p:2', failed, { state: 'failed', nextAt: 0 });
+
+      const latest = await store().latestOf([1, 2, 3, 4, 1]);
+      expect([...latest.keys()].sort()).toEqual([1, 2, 3]);
+      expect(latest.get(1)).toMatchObject({ id: 'p:2', status: 'hold', state: 'failed', attempts: [failed] });
+      expect(latest.get(2)?.id).toBe('p:4');
+      expect(latest.get(3)?.id).toBe('p:6');
+      expect(await store().latestOf([])).toEqual(new Map());
+
+      // A newer status change of the lead is its latest from then on.
+      const newer = newPostback({ id: 'p:0', lead: 1, status: 'approve', created: T + 61 });
+      await commit([newer]);
+      expect((await store().latestOf([1])).get(1)).toEqual(fresh(newer));
+    });
+
     it('re-sends a delivered or failed delivery: due again, attempts kept', async () => {
       await commit([
         newPostback({ id: 'ev:50' }),
