@@ -1,82 +1,44 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Post, Query } from '@nestjs/common';
-import { isValidTimeZone } from '@subtrack/domain';
-import { CATALOG_STORE, type CatalogStore } from '@subtrack/ports';
-import { sameSecret } from '@subtrack/runtime';
-import { ApiError, badParam } from './api-error';
-import { authenticate, newApiKey } from './auth';
-import { asBody, bodyInt, bodyString, type Query as Q } from './params';
-import { ADMIN_TOKEN, CLOCK, type Clock } from '@subtrack/config';
+import { Body, Controller, Inject } from '@nestjs/common';
+import { endpoints as api, type ParsedBodyOf } from '@subtrack/api-contract';
+import type { Account } from '@subtrack/ports';
+import { AccountsService } from './accounts.service';
+import { CurrentAccount, Endpoint } from './endpoint';
 
-function checkAdmin(expected: string, given: string | undefined): void {
-  if (!sameSecret(given ?? '', expected))
-    throw new ApiError(401, 'admin', 'missing or wrong X-Admin-Token header');
-}
+const ok = <T>(data: T) => ({ status: 'ok' as const, data });
 
-/** The canonical IANA name, so that "europe/moscow" is stored as "Europe/Moscow". */
-function timezoneParam(raw: string | undefined): string {
-  const tz = raw ?? 'UTC';
-  if (!isValidTimeZone(tz)) throw badParam('timezone', `unknown IANA time zone "${tz}"`);
-  return new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone;
-}
-
-@Controller('api/admin/accounts')
+@Controller()
 export class AdminController {
-  constructor(
-    @Inject(CATALOG_STORE) private readonly catalog: CatalogStore,
-    @Inject(ADMIN_TOKEN) private readonly adminToken: string,
-    @Inject(CLOCK) private readonly now: Clock,
-  ) {}
+  constructor(@Inject(AccountsService) private readonly accounts: AccountsService) {}
 
-  @Post('add.json')
-  @HttpCode(200)
-  async add(@Headers('x-admin-token') token: string | undefined, @Body() raw: unknown) {
-    checkAdmin(this.adminToken, token);
-    const body = asBody(raw);
-    const name = bodyString(body, 'name', { required: true, max: 200 })!;
-    const timezone = timezoneParam(bodyString(body, 'timezone'));
-    const account = await this.catalog.createAccount({
-      name,
-      timezone,
-      keyHash: '',
-      postbacks: {},
-      created: this.now(),
-    });
-    const { key, hash } = newApiKey(account.id);
-    await this.catalog.updateAccount({ ...account, keyHash: hash });
-    return { status: 'ok', data: { id: account.id, api_key: key } };
+  @Endpoint(api.adminAccountAdd)
+  async add(@Body() body: ParsedBodyOf<'adminAccountAdd'>) {
+    return ok(await this.accounts.create(body.name, body.timezone));
   }
 
-  /** Issues a new key for an account (the old one stops working at once). */
-  @Post('rotate.json')
-  @HttpCode(200)
-  async rotate(@Headers('x-admin-token') token: string | undefined, @Body() raw: unknown) {
-    checkAdmin(this.adminToken, token);
-    const id = bodyInt(asBody(raw), 'account', { required: true, min: 1 })!;
-    const account = await this.catalog.getAccount(id);
-    if (!account) throw new ApiError(404, 'notfound', `account ${id} not found`);
-    const { key, hash } = newApiKey(account.id);
-    await this.catalog.updateAccount({ ...account, keyHash: hash });
-    return { status: 'ok', data: { id: account.id, api_key: key } };
+  @Endpoint(api.adminAccountRotate)
+  async rotate(@Body() body: ParsedBodyOf<'adminAccountRotate'>) {
+    return ok(await this.accounts.rotateById(body.account));
   }
 }
 
-@Controller('api/account')
+@Controller()
 export class AccountController {
-  constructor(@Inject(CATALOG_STORE) private readonly catalog: CatalogStore) {}
+  constructor(@Inject(AccountsService) private readonly accounts: AccountsService) {}
 
-  @Get('info.json')
-  async info(@Query() q: Q, @Headers('authorization') auth?: string) {
-    const account = await authenticate(this.catalog, q, auth);
-    return { status: 'ok', data: { id: account.id, name: account.name, timezone: account.timezone } };
+  @Endpoint(api.accountInfo)
+  info(@CurrentAccount() account: Account) {
+    return ok({ id: account.id, name: account.name, timezone: account.timezone });
   }
 
   /** Rotates the caller's own key: the answer holds the new one, the old one is dead. */
-  @Post('rotate.json')
-  @HttpCode(200)
-  async rotate(@Query() q: Q, @Headers('authorization') auth?: string) {
-    const account = await authenticate(this.catalog, q, auth);
-    const { key, hash } = newApiKey(account.id);
-    await this.catalog.updateAccount({ ...account, keyHash: hash });
-    return { status: 'ok', data: { id: account.id, api_key: key } };
+  @Endpoint(api.accountRotate)
+  async rotate(@CurrentAccount() account: Account) {
+    return ok(await this.accounts.rotate(account));
+  }
+
+  /** What the dashboard shows before anyone signed in: a first-run screen on a fresh install. */
+  @Endpoint(api.setup)
+  async setup() {
+    return ok(await this.accounts.setup());
   }
 }

@@ -8,11 +8,9 @@ import {
   type ExceptionFilter,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import type { ErrorCode } from '@subtrack/api-contract';
 import type { Request, Response } from 'express';
 
-/** Stable, short error codes of the API's error envelope. */
-export type ErrorCode =
-  'key' | 'param' | 'notfound' | 'limit' | 'func' | 'db' | 'admin' | 'telegram' | 'conflict';
 
 /** An error the client can act on: `{"status":"error","error":code,"message":...}` with an HTTP status. */
 export class ApiError extends Error {

@@ -1,11 +1,4 @@
-import {
-  Controller,
-  Get,
-  Module,
-  RequestMethod,
-  type MiddlewareConsumer,
-  type NestModule,
-} from '@nestjs/common';
+import { Module, RequestMethod, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { CONFIG, type Config } from '@subtrack/config';
 import { ConsumerGroups, Topics } from '@subtrack/contracts';
@@ -23,30 +16,29 @@ import { Metrics } from '@subtrack/runtime';
 import { TelegramClients } from '@subtrack/telegram';
 import { AbuseLimits } from './abuse-limits';
 import { AccountController, AdminController } from './account.controllers';
+import { AccountsService } from './accounts.service';
 import { ApiErrorFilter } from './api-error';
+import { BotsController } from './bots.controller';
+import { BotsService } from './bots.service';
+import { CampaignsController } from './campaigns.controller';
+import { CampaignsService } from './campaigns.service';
 import { DashboardController } from './dashboard.controller';
 import { DataController } from './data.controllers';
 import { DocsController } from './docs.controller';
-import { OPENAPI } from './openapi';
+import { MetaController } from './meta.controller';
 import { PostbacksController } from './postbacks.controller';
-import { SetupController } from './setup.controllers';
+import { PostbacksService } from './postbacks.service';
+import { ReportsService } from './reports.service';
 import { StatsQuery } from './stats-query';
 import { CLOCK, type Clock } from '@subtrack/config';
-
-@Controller()
-export class MetaController {
-  @Get('api/docs')
-  docs() {
-    return OPENAPI;
-  }
-}
 
 /** The HTTP API. Expects CONFIG, ADMIN_TOKEN, CLOCK and the store ports from the composition root. */
 @Module({
   controllers: [
     AdminController,
     AccountController,
-    SetupController,
+    BotsController,
+    CampaignsController,
     DataController,
     PostbacksController,
     MetaController,
@@ -55,6 +47,11 @@ export class MetaController {
   ],
   providers: [
     { provide: APP_FILTER, useClass: ApiErrorFilter },
+    AccountsService,
+    BotsService,
+    CampaignsService,
+    PostbacksService,
+    ReportsService,
     {
       provide: TelegramClients,
       useFactory: (config: Config, metrics: Metrics) =>

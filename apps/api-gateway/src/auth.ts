@@ -1,7 +1,9 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Account, CatalogStore } from '@subtrack/ports';
 import { ApiError } from './api-error';
-import type { Query } from './params';
+
+/** A request's query string as Express parses it. */
+type Query = Record<string, unknown>;
 
 export const hashSecret = (secret: string): string => createHash('sha256').update(secret).digest('hex');
 

@@ -1,5 +1,14 @@
+import type { CampaignHealth, ChatHealth, PostbackState } from '@subtrack/api-contract';
 import { formatDateTime } from '@subtrack/domain';
-import type { Bot, BotChat, Campaign, JournalEntry, StoredLead, Welcome } from '@subtrack/ports';
+import type {
+  Bot,
+  BotChat,
+  Campaign,
+  JournalEntry,
+  PostbackDelivery,
+  StoredLead,
+  Welcome,
+} from '@subtrack/ports';
 
 /** Rows exactly as the seed documents them; times in the account's zone. */
 export function presentLead(l: StoredLead, tz: string) {
@@ -19,6 +28,17 @@ export function presentLead(l: StoredLead, tz: string) {
 /** The welcome of a lead's latest /start: pending, delivered or failed, with its failed attempts. */
 export function presentWelcome(w: Welcome | undefined) {
   return w ? { state: w.state, attempts: w.attempts, last_error: w.lastError } : null;
+}
+
+/** Where a lead's latest postback stands: its status, state, attempts and the last answer. */
+export function presentPostbackState(d: PostbackDelivery | undefined): PostbackState {
+  if (!d) return null;
+  return {
+    status: d.status,
+    state: d.state,
+    attempts: d.attempts.length,
+    last_http_status: d.attempts[d.attempts.length - 1]?.status ?? null,
+  };
 }
 
 export const LEAD_CSV_COLUMNS = [
@@ -63,17 +83,16 @@ export function presentJournal(e: JournalEntry, tz: string) {
 export const campaignLink = (botUsername: string, code: string): string =>
   `https://t.me/${botUsername}?start=${code}-{click}`;
 
-export type Health = 'ok' | 'token_revoked' | 'not_admin' | 'removed';
 
 /** A chat as its bot sees it: 'removed' once the bot left or was removed, 'not_admin' without rights. */
-export const chatHealth = (c: Pick<BotChat, 'active' | 'admin'> | null): Health =>
+export const chatHealth = (c: Pick<BotChat, 'active' | 'admin'> | null): ChatHealth =>
   !c?.active ? 'removed' : c.admin ? 'ok' : 'not_admin';
 
 /** What keeps a campaign from working: its bot's token first, then the bot's place in the chat. */
-export const campaignHealth = (bot: Bot | undefined, chat: BotChat | null): Health =>
+export const campaignHealth = (bot: Bot | undefined, chat: BotChat | null): CampaignHealth =>
   bot?.status === 'token_revoked' ? 'token_revoked' : chatHealth(chat);
 
-export function presentCampaign(c: Campaign, botUsername: string, health: Health) {
+export function presentCampaign(c: Campaign, botUsername: string, health: CampaignHealth) {
   return {
     id: c.id,
     name: c.name,

@@ -20,7 +20,7 @@ import {
 import { LogConsumer, Metrics } from '@subtrack/runtime';
 import { LeadProjector } from './lead-projector';
 import { PostbackSender } from './postback-sender';
-import { PostbackSigner } from './postback-signer';
+import { PostbackSigner } from '@subtrack/postback-http';
 
 export const LEAD_PROJECTION_GROUP = ConsumerGroups.leadProjection;
 

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { MAX_RETRY_MS, nextRetryAt } from '@subtrack/domain';
 import type { PostbackAttempt, PostbackDelivery, PostbackStore } from '@subtrack/ports';
-import { BlockedTargetError, requestTarget } from './postback-http';
+import { describeFailure, requestTarget } from '@subtrack/postback-http';
 
 export interface SenderOptions {
   /** Allow targets on private, loopback, link-local and metadata addresses (POSTBACK_ALLOW_PRIVATE). */
@@ -87,14 +87,14 @@ export class PostbackSender {
     let status: number | null = null;
     let error = '';
     try {
-      status = await requestTarget(d, {
+      ({ status } = await requestTarget(d, {
         allowPrivate: this.o.allowPrivate,
         timeoutMs: this.o.timeoutMs,
         headers: await this.o.headersFor(d, at),
-      });
+      }));
       if (status < 200 || status > 299) error = `HTTP ${status}`;
     } catch (err) {
-      error = describe(err);
+      error = describeFailure(err);
     }
     const done = this.o.now();
     this.o.observe(status);
@@ -115,13 +115,4 @@ export class PostbackSender {
       `postback ${d.id} attempt ${d.attempts.length + 1} to ${d.url} failed: ${error}${retryAt === null ? ' (giving up)' : ''}`,
     );
   }
-}
-
-/** An attempt's error as the delivery log shows it: 'timeout', a socket error code, or a message. */
-function describe(err: unknown): string {
-  if (err instanceof BlockedTargetError) return err.message;
-  const e = err as { name?: string; code?: string; message?: string };
-  // The request's AbortSignal.timeout() surfaces as an AbortError.
-  if (e.name === 'AbortError' || e.name === 'TimeoutError') return 'timeout';
-  return e.code ?? e.message ?? String(err);
 }

@@ -43,14 +43,21 @@ export interface HttpTarget {
   body: string;
 }
 
+export interface TargetAnswer {
+  status: number;
+  /** The start of the response body, up to `keepBytes` (UTF-8, possibly cut mid-character). */
+  body: string;
+}
+
 /**
- * One request to a postback target: no redirects followed, the response body discarded, the
- * status returned. Unless `allowPrivate`, private targets are refused, by address or by name.
+ * One request to a postback target: no redirects followed, the status returned with the first
+ * `keepBytes` of the body (none by default; the rest is discarded unread). Unless `allowPrivate`,
+ * private targets are refused, by address or by name.
  */
 export function requestTarget(
   target: HttpTarget,
-  opts: { allowPrivate: boolean; timeoutMs: number; headers?: Record<string, string> },
-): Promise<number> {
+  opts: { allowPrivate: boolean; timeoutMs: number; headers?: Record<string, string>; keepBytes?: number },
+): Promise<TargetAnswer> {
   const url = new URL(target.url);
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     return Promise.reject(new BlockedTargetError(`blocked: ${url.protocol} is not http(s)`));
@@ -63,7 +70,8 @@ export function requestTarget(
       ? { 'content-type': bodyType(target.body), 'content-length': Buffer.byteLength(target.body) }
       : {}),
   };
-  return new Promise<number>((resolve, reject) => {
+  const keep = opts.keepBytes ?? 0;
+  return new Promise<TargetAnswer>((resolve, reject) => {
     const req = send(url, {
       method: target.method,
       headers,
@@ -71,8 +79,25 @@ export function requestTarget(
       ...(opts.allowPrivate ? {} : { lookup: guardedLookup() }),
     });
     req.on('response', (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
+      const status = res.statusCode ?? 0;
+      if (keep === 0) {
+        res.resume();
+        return resolve({ status, body: '' });
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const done = () => resolve({ status, body: Buffer.concat(chunks).subarray(0, keep).toString('utf8') });
+      res.on('data', (chunk: Buffer) => {
+        chunks.push(chunk);
+        size += chunk.length;
+        // Enough read: the rest of a large answer is not waited for.
+        if (size >= keep) {
+          done();
+          res.destroy();
+        }
+      });
+      res.on('end', done);
+      res.on('error', () => done());
     });
     req.on('error', reject);
     req.end(target.method === 'POST' ? target.body : undefined);
@@ -81,3 +106,12 @@ export function requestTarget(
 
 const bodyType = (body: string): string =>
   /^\s*[[{]/.test(body) ? 'application/json' : 'application/x-www-form-urlencoded';
+
+/** An attempt's error as the delivery log shows it: 'timeout', a socket error code, or a message. */
+export function describeFailure(err: unknown): string {
+  if (err instanceof BlockedTargetError) return err.message;
+  const e = err as { name?: string; code?: string; message?: string };
+  // The request's AbortSignal.timeout() surfaces as an AbortError.
+  if (e.name === 'AbortError' || e.name === 'TimeoutError') return 'timeout';
+  return e.code ?? e.message ?? String(err);
+}

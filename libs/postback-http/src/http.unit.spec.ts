@@ -1,5 +1,5 @@
 import type { LookupAddress } from 'node:dns';
-import { BlockedTargetError, guardedLookup } from './postback-http';
+import { BlockedTargetError, guardedLookup } from './http';
 
 /** A resolver with fixed answers, counting how often it is asked. */
 const resolver = (answers: LookupAddress[]) => {

@@ -33,7 +33,10 @@ export class PostbackSigner {
   ) {}
 
   /** The signature header for an attempt at `atMs`, or none when no key is set. */
-  async headersFor(d: PostbackDelivery, atMs: number): Promise<Record<string, string>> {
+  async headersFor(
+    d: Pick<PostbackDelivery, 'account' | 'campaign' | 'method' | 'url' | 'body'>,
+    atMs: number,
+  ): Promise<Record<string, string>> {
     const secrets = await this.secretsOf(d.account, d.campaign);
     if (secrets.length === 0) return {};
     return { [SIGNATURE_HEADER]: postbackSignature(secrets, Math.floor(atMs / 1000), d) };

@@ -1,6 +1,6 @@
 import type { PostbackDelivery, SigningSecret } from '@subtrack/ports';
 import { createHmac } from 'node:crypto';
-import { PostbackSigner } from './postback-signer';
+import { PostbackSigner } from './signer';
 
 const delivery = (o: Partial<PostbackDelivery> = {}) =>
   ({

@@ -3,6 +3,9 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
+/** Injection token: where a generated admin token is kept (embedded, without ADMIN_TOKEN), or null. */
+export const ADMIN_TOKEN_FILE = Symbol('ADMIN_TOKEN_FILE');
+
 /** The admin token from ADMIN_TOKEN, else (embedded only) one generated once and kept in the data dir. */
 export function resolveAdminToken(
   config: Config,

@@ -10,6 +10,7 @@ import {
   WELCOME_STORE,
 } from '@subtrack/ports';
 import type { Adapters } from './adapters';
+import { ADMIN_TOKEN_FILE } from './admin-token';
 import { HealthController } from './health.controller';
 import { Metrics } from './metrics';
 import { MetricsController } from './metrics.controller';
@@ -18,6 +19,8 @@ export interface CoreOptions {
   adapters: Adapters;
   config: Config;
   adminToken: string;
+  /** Where a generated admin token is kept; null when it came from ADMIN_TOKEN (or none could be kept). */
+  adminTokenFile?: string | null;
   metrics: Metrics;
   clock?: Clock;
 }
@@ -33,6 +36,7 @@ export function coreModule(options: CoreOptions, imports: DynamicModule['imports
     { provide: CONFIG, useValue: options.config },
     { provide: CLOCK, useValue: options.clock ?? systemClock },
     { provide: ADMIN_TOKEN, useValue: options.adminToken },
+    { provide: ADMIN_TOKEN_FILE, useValue: options.adminTokenFile ?? null },
     { provide: EVENT_LOG, useValue: adapters.eventLog },
     { provide: CATALOG_STORE, useValue: adapters.catalog },
     { provide: INGEST_STORE, useValue: adapters.ingest },

@@ -52,7 +52,14 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     adapters.kind === 'distributed',
   );
   const module = coreModule(
-    { adapters, config, adminToken, metrics, ...(options.clock ? { clock: options.clock } : {}) },
+    {
+      adapters,
+      config,
+      adminToken,
+      adminTokenFile,
+      metrics,
+      ...(options.clock ? { clock: options.clock } : {}),
+    },
     options.modules,
   );
   const nestOptions = {
