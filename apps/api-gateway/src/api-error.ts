@@ -11,7 +11,6 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { ErrorCode } from '@subtrack/api-contract';
 import type { Request, Response } from 'express';
 
-
 /** An error the client can act on: `{"status":"error","error":code,"message":...}` with an HTTP status. */
 export class ApiError extends Error {
   constructor(

@@ -22,7 +22,8 @@ export class BotsService {
   /** The account's bot, or 404 naming the parameter it came in. */
   async own(account: Account, id: number, name = 'bot'): Promise<Bot> {
     const bot = await this.catalog.getBot(id);
-    if (!bot || bot.account !== account.id) throw new ApiError(404, 'notfound', `${name}: bot ${id} not found`);
+    if (!bot || bot.account !== account.id)
+      throw new ApiError(404, 'notfound', `${name}: bot ${id} not found`);
     return bot;
   }
 
@@ -75,7 +76,8 @@ export class BotsService {
 
   /** By default the chats campaigns can use; `all` also those the bot lost its rights in or left. */
   async chats(account: Account, botId: number | undefined, all: boolean): Promise<ChatRow[]> {
-    const bots = botId !== undefined ? [await this.own(account, botId)] : await this.catalog.listBots(account.id);
+    const bots =
+      botId !== undefined ? [await this.own(account, botId)] : await this.catalog.listBots(account.id);
     const rows: ChatRow[] = [];
     for (const bot of bots) {
       for (const c of await this.catalog.listChats(bot.id)) {

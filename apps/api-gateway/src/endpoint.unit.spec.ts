@@ -21,7 +21,10 @@ describe('the contract pipe: query strings', () => {
   const list = (q: Record<string, unknown>) => read(api.leadsList, query, q);
 
   it('reads integers, leaving out what was not given and taking "" for not given', () => {
-    expect(list({ campaign: '3', status: '', limit: '10', id: 'the-key' })).toEqual({ campaign: 3, limit: 10 });
+    expect(list({ campaign: '3', status: '', limit: '10', id: 'the-key' })).toEqual({
+      campaign: 3,
+      limit: 10,
+    });
     expect(list({})).toEqual({});
   });
 
@@ -118,7 +121,9 @@ describe('the contract pipe: JSON bodies', () => {
       '400 postbacks.hold: must be an http(s) URL template',
     );
     expect(
-      read(api.postbacksGlobal, body, { postbacks: { wait: 'HTTPS://t.example/?c={click}', hold: '', trash: null } }),
+      read(api.postbacksGlobal, body, {
+        postbacks: { wait: 'HTTPS://t.example/?c={click}', hold: '', trash: null },
+      }),
     ).toEqual({ postbacks: { wait: 'HTTPS://t.example/?c={click}' } });
   });
 

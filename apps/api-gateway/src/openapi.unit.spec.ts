@@ -34,7 +34,10 @@ const described = (route: string): boolean => {
 };
 
 describe('the generated OpenAPI description', () => {
-  const served = routes([...(Reflect.getMetadata('controllers', ApiGatewayModule) as Type[]), HealthController]);
+  const served = routes([
+    ...(Reflect.getMetadata('controllers', ApiGatewayModule) as Type[]),
+    HealthController,
+  ]);
 
   it('describes every API route the gateway serves, and nothing it does not', () => {
     const api = served.filter((r) => / \/api\//.test(r) || / \/(health|ready)$/.test(r));
@@ -95,7 +98,9 @@ describe('the generated OpenAPI description', () => {
 
   it('takes its enums from the contracts and the ports', () => {
     const action = (
-      doc.paths['/api/journal/list.json']!.get as unknown as { parameters: { name: string; schema: unknown }[] }
+      doc.paths['/api/journal/list.json']!.get as unknown as {
+        parameters: { name: string; schema: unknown }[];
+      }
     ).parameters.find((p) => p.name === 'action');
     expect(action?.schema).toEqual({ enum: ['request', 'approve', 'join', 'leave', 'ban', ''] });
     const body = JSON.stringify(doc.paths['/api/postbacks/test.json']!.post);

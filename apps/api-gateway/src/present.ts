@@ -83,7 +83,6 @@ export function presentJournal(e: JournalEntry, tz: string) {
 export const campaignLink = (botUsername: string, code: string): string =>
   `https://t.me/${botUsername}?start=${code}-{click}`;
 
-
 /** A chat as its bot sees it: 'removed' once the bot left or was removed, 'not_admin' without rights. */
 export const chatHealth = (c: Pick<BotChat, 'active' | 'admin'> | null): ChatHealth =>
   !c?.active ? 'removed' : c.admin ? 'ok' : 'not_admin';

@@ -30,7 +30,10 @@ export class ReportsService {
     @Inject(POSTBACK_STORE) private readonly postbacks: PostbackStore,
   ) {}
 
-  async leadsPage(account: Account, q: ParsedQueryOf<'leadsList'>): Promise<{ rows: LeadRow[]; total: number }> {
+  async leadsPage(
+    account: Account,
+    q: ParsedQueryOf<'leadsList'>,
+  ): Promise<{ rows: LeadRow[]; total: number }> {
     const { limit, offset, ...filters } = q;
     const page = await this.leads.listLeads({
       ...leadQuery(account, filters),
@@ -40,7 +43,10 @@ export class ReportsService {
     // Beside the seed's fields: whether the lead's latest welcome reached the subscriber, and
     // where its latest postback stands.
     const ids = page.rows.map((l) => l.id);
-    const [welcomes, postbacks] = await Promise.all([this.welcomes.latestOf(ids), this.postbacks.latestOf(ids)]);
+    const [welcomes, postbacks] = await Promise.all([
+      this.welcomes.latestOf(ids),
+      this.postbacks.latestOf(ids),
+    ]);
     return {
       rows: page.rows.map((l) => ({
         ...presentLead(l, account.timezone),

@@ -103,8 +103,7 @@ function readTemplates(raw: unknown): Templates {
     if (!(LEAD_STATUS_NAMES as readonly string[]).includes(status))
       refuse(`unknown status, use ${LEAD_STATUS_NAMES.join(', ')}`, [status]);
     if (url === '' || url === null) continue;
-    if (typeof url !== 'string' || !TEMPLATE.test(url))
-      refuse('must be an http(s) URL template', [status]);
+    if (typeof url !== 'string' || !TEMPLATE.test(url)) refuse('must be an http(s) URL template', [status]);
     out[status as keyof Templates] = url as string;
   }
   return out;
@@ -117,7 +116,10 @@ const templatesSchema = (): JsonSchema => ({
     LEAD_STATUS_NAMES.map((s) => [
       s,
       {
-        anyOf: [{ type: 'string', pattern: TEMPLATE_PATTERN, description: 'http(s) URL template, "" for none' }, { type: 'null' }],
+        anyOf: [
+          { type: 'string', pattern: TEMPLATE_PATTERN, description: 'http(s) URL template, "" for none' },
+          { type: 'null' },
+        ],
       },
     ]),
   ),
@@ -153,10 +155,7 @@ export const campaignEditBody = body({ id: bodyInt({ required: true, min: 1 }), 
 
 /** Required: an empty object clears the templates, a missing one is a mistake. */
 export const globalPostbacksBody = body({
-  postbacks: bodyCustom<Templates, Templates>(
-    (raw) => readTemplates(raw),
-    templatesSchema,
-  ),
+  postbacks: bodyCustom<Templates, Templates>((raw) => readTemplates(raw), templatesSchema),
 });
 export const resendBody = body({ id: bodyString({ required: true }) });
 export const secretBody = body({ campaign: bodyInt({ min: 1 }), off: bodyBool() });
@@ -383,7 +382,7 @@ export const endpoints = define({
     path: '/api/postbacks/test.json',
     summary: "Send the campaign's postback for a status once, with sample values, and show the answer",
     description:
-      'Renders the template that applies to the campaign (its own, else the account\'s) with sample macro values and sends it once, through the same address guard as real deliveries and signed like them; nothing is stored as a delivery. 400 when that status has no template.',
+      "Renders the template that applies to the campaign (its own, else the account's) with sample macro values and sends it once, through the same address guard as real deliveries and signed like them; nothing is stored as a delivery. 400 when that status has no template.",
     auth: 'key',
     body: testPostbackBody,
     response: r.ok(r.testPostback),

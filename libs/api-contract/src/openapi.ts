@@ -59,7 +59,10 @@ function parameters(e: Endpoint): object[] {
 function responses(e: Endpoint): Record<string, object> {
   const success =
     'mediaType' in e.response
-      ? { description: e.response.description, content: { [e.response.mediaType]: { schema: { type: 'string' } } } }
+      ? {
+          description: e.response.description,
+          content: { [e.response.mediaType]: { schema: { type: 'string' } } },
+        }
       : {
           description: 'ok',
           content: { 'application/json': { schema: jsonSchemaOf(e.response as z.ZodType, 'output') } },
@@ -106,7 +109,12 @@ export function openApiDocument(table: Readonly<Record<string, Endpoint>> = endp
     security: SECURITY.key,
     components: {
       securitySchemes: {
-        apiKeyQuery: { type: 'apiKey', in: 'query', name: 'id', description: 'API key {account_id}-{secret}' },
+        apiKeyQuery: {
+          type: 'apiKey',
+          in: 'query',
+          name: 'id',
+          description: 'API key {account_id}-{secret}',
+        },
         bearer: { type: 'http', scheme: 'bearer' },
         admin: { type: 'apiKey', in: 'header', name: 'X-Admin-Token' },
       },

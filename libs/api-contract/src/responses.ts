@@ -57,10 +57,16 @@ export const okPage = <T extends z.ZodType>(row: T) =>
 
 /** `{"status":"error","error":code,"message":...}`: every failure of the API. */
 export const errorEnvelope = (codes: readonly string[] = ERROR_CODES) =>
-  z.object({ status: z.literal('error'), error: z.enum(codes as [string, ...string[]]), message: z.string() });
+  z.object({
+    status: z.literal('error'),
+    error: z.enum(codes as [string, ...string[]]),
+    message: z.string(),
+  });
 export type ErrorEnvelope = { status: 'error'; error: ErrorCode; message: string };
 
-const leadStatus = z.literal(Object.values(LeadStatus)).describe('0 wait, 1 hold, 2 approve, 3 cancel, 4 trash');
+const leadStatus = z
+  .literal(Object.values(LeadStatus))
+  .describe('0 wait, 1 hold, 2 approve, 3 cancel, 4 trash');
 const statusName = z.enum(LEAD_STATUS_NAMES);
 
 export const welcomeState = z
@@ -70,7 +76,9 @@ export const welcomeState = z
     last_error: z.string(),
   })
   .nullable()
-  .describe("The welcome of the lead's latest /start (invite link and message): pending, delivered or failed");
+  .describe(
+    "The welcome of the lead's latest /start (invite link and message): pending, delivered or failed",
+  );
 
 export const postbackState = z
   .object({

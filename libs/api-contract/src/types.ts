@@ -2,11 +2,8 @@ import type { z } from 'zod/v4';
 import type { EndpointName, Endpoints } from './endpoints';
 import type * as r from './responses';
 
-type Part<N extends EndpointName, K extends 'query' | 'body'> = Endpoints[N] extends Record<K, infer S>
-  ? S extends z.ZodType
-    ? S
-    : never
-  : never;
+type Part<N extends EndpointName, K extends 'query' | 'body'> =
+  Endpoints[N] extends Record<K, infer S> ? (S extends z.ZodType ? S : never) : never;
 
 /** What a client sends in an endpoint's query string (numbers are sent as their digits). */
 export type QueryOf<N extends EndpointName> = z.input<Part<N, 'query'>>;
