@@ -12,9 +12,7 @@ const HEALTH_TEXT: Record<string, string> = {
 
 export function Bots() {
   const { api } = useSession();
-  // Bumped by Refresh: chats appear once Telegram tells the bot it was made an administrator.
-  const [round, setRound] = useState(0);
-  const bots = useLoad(() => api.bots(), [round]);
+  const bots = useLoad(() => api.bots(), []);
   const [token, setToken] = useState('');
   const [added, setAdded] = useState<string | null>(null);
   const add = useAction(async () => {
@@ -61,26 +59,20 @@ export function Bots() {
           {added}
         </p>
       )}
-      <div class="actions">
-        <h2>Your bots</h2>
-        <button type="button" class="secondary" onClick={() => setRound((r) => r + 1)}>
-          Refresh
-        </button>
-      </div>
       <Alert message={bots.error} />
       {bots.data && bots.data.length === 0 && <p>No bots yet.</p>}
       <ul class="cards">
         {(bots.data ?? []).map((b) => (
-          <BotCard key={b.id} bot={b} round={round} />
+          <BotCard key={b.id} bot={b} />
         ))}
       </ul>
     </>
   );
 }
 
-function BotCard({ bot, round }: { bot: Bot; round: number }) {
+function BotCard({ bot }: { bot: Bot }) {
   const { api } = useSession();
-  const chats = useLoad(() => api.chats(bot.id), [bot.id, round]);
+  const chats = useLoad(() => api.chats(bot.id), [bot.id]);
   return (
     <li class="card">
       <TableWrap label={`Bot @${bot.username}`}>

@@ -89,7 +89,15 @@ export function Overview() {
         {series.data && series.data.length > 0 ? (
           <>
             <SeriesChart days={series.data} />
-            <TableWrap label="Daily numbers" maxHeight="22rem">
+            <ul class="legend" aria-hidden="true">
+              {SERIES.map((s) => (
+                <li key={s.field}>
+                  <span class="swatch" style={{ background: s.color }} />
+                  {s.label}
+                </li>
+              ))}
+            </ul>
+            <TableWrap label="Daily numbers">
               <table data-testid="series-table">
                 <thead>
                   <tr>
