@@ -1,209 +1,79 @@
 /**
- * Every shape the dashboard reads from or sends to the API, in one place. The `data` of each
- * answer; the envelope is unwrapped by the client.
+ * Every shape the dashboard reads from or sends to the API, in one place, derived from the API's
+ * own zod schemas in @subtrack/api-contract. Type-only imports: none of zod reaches the bundle.
+ * Each type is the `data` of an answer; the client unwraps the envelope.
  */
+import type { BodyOf, CampaignHealth, EndpointName, ErrorEnvelope, ResponseOf } from '@subtrack/api-contract';
 
-export const STATUS_NAMES = ['wait', 'hold', 'approve', 'cancel', 'trash'] as const;
-export type StatusName = (typeof STATUS_NAMES)[number];
-/** Lead status codes 0–4, in the order of STATUS_NAMES. */
-export type StatusCode = 0 | 1 | 2 | 3 | 4;
+/** The `data` of an endpoint's success answer. */
+type Data<N extends EndpointName> = ResponseOf<N> extends { data: infer D } ? D : never;
+type Row<N extends EndpointName> = Data<N> extends readonly (infer R)[] ? R : never;
 
-export const JOURNAL_ACTIONS = ['request', 'approve', 'join', 'leave', 'ban'] as const;
-export type JournalAction = (typeof JOURNAL_ACTIONS)[number];
-
-export const DELIVERY_STATES = ['pending', 'delivered', 'failed'] as const;
-export type DeliveryState = (typeof DELIVERY_STATES)[number];
-
-export type Health = 'ok' | 'token_revoked' | 'not_admin' | 'removed';
-
-/** `{"status":"error",...}`: every failure of the API. */
-export interface ErrorBody {
-  status: 'error';
-  error: string;
-  message: string;
-}
+export type ErrorBody = ErrorEnvelope;
 
 /** A list page: `data` rows and the `total` matching the filters. */
-export interface Page<Row> {
-  data: Row[];
+export interface Page<R> {
+  data: R[];
   total: number;
 }
 
-export interface Setup {
-  first_run: boolean;
-  admin_token_file: string | null;
-}
+export type Setup = Data<'setup'>;
+export type AccountInfo = Data<'accountInfo'>;
+export type NewAccountBody = BodyOf<'adminAccountAdd'>;
+export type ApiKey = Data<'adminAccountAdd'>;
 
-export interface AccountInfo {
-  id: number;
-  name: string;
-  timezone: string;
-}
+export type Summary = Data<'statsSummary'>;
+export type SeriesDay = Row<'statsSeries'>;
+export type Lead = Row<'leadsList'>;
+export type Welcome = NonNullable<Lead['welcome']>;
+export type LeadPostback = NonNullable<Lead['postback']>;
+export type JournalRow = Row<'journalList'>;
 
-export interface NewAccountBody {
-  name: string;
-  timezone?: string;
-}
+export type Bot = Row<'botsList'>;
+export type NewBot = Data<'botAdd'>;
+export type Chat = Row<'chatsList'>;
+export type Health = CampaignHealth;
 
-export interface ApiKey {
-  id: number;
-  api_key: string;
-}
+export type Campaign = Row<'campaignsList'>;
+export type NewCampaign = Data<'campaignAdd'>;
+export type PostbackTemplates = NonNullable<Campaign['postbacks']>;
 
-export interface Summary {
-  starts: number;
-  holds: number;
-  confirms: number;
-  cancels: number;
-  trashes: number;
-  cr: number;
-  organic_joins: number;
-  organic_leaves: number;
-}
+export type Delivery = Row<'postbacksList'>;
+export type DeliveryAttempt = Delivery['log'][number];
+export type Resent = Data<'postbacksResend'>;
+export type TestPostbackBody = BodyOf<'postbacksTest'>;
+export type TestPostback = Data<'postbacksTest'>;
 
-export interface SeriesDay {
-  date: string;
-  starts: number;
-  confirms: number;
-  cancels: number;
-  trashes: number;
-  organic: number;
-}
+/** Lead status codes 0–4 and their names, in the API's order. */
+export type StatusCode = Lead['status'];
+export type StatusName = LeadPostback['status'];
+export type JournalAction = JournalRow['action'];
+export type DeliveryState = Delivery['state'];
 
-export interface Welcome {
-  state: DeliveryState;
-  attempts: number;
-  last_error: string;
-}
-
-/** The lead's latest postback delivery. */
-export interface LeadPostback {
-  status: StatusName;
-  state: DeliveryState;
-  attempts: number;
-  last_http_status: number | null;
-}
-
-export interface Lead {
-  id: number;
-  campaign: number;
-  subscriber: number;
-  username: string;
-  click: string;
-  status: StatusCode;
-  start_time: string;
-  join_time: string;
-  updated: string;
-  welcome: Welcome | null;
-  postback?: LeadPostback | null;
-}
-
-export interface JournalRow {
-  id: number;
-  subscriber: number;
-  username: string;
-  action: JournalAction;
-  paid: 0 | 1;
-  time: string;
-}
-
-export interface Bot {
-  id: number;
-  username: string;
-  status: 'ok' | 'token_revoked';
-}
-
-export interface NewBot {
-  id: number;
-  username: string;
-  webhook: string | null;
-}
-
-export interface Chat {
-  id: number;
-  bot: number;
-  title: string;
-  type: string;
-  username: string;
-  status: Health;
-}
-
-export type PostbackTemplates = Partial<Record<StatusName, string>>;
-
-export interface Campaign {
-  id: number;
-  name: string;
-  code: string;
-  bot: number;
-  chat: number;
-  join_mode: 'request' | 'direct';
-  welcome: string;
-  postbacks: PostbackTemplates | null;
-  method: 'GET' | 'POST';
-  body: string;
-  unsub_window: number;
-  default: boolean;
-  link: string;
-  health: Health;
-}
-
-/** The body of `campaigns/add.json`; `campaigns/edit.json` takes `id` and any of these. */
+/** What the campaign form sends: every field of `campaigns/add.json`, so edits send them all too. */
 export interface CampaignBody {
   name: string;
   bot: number;
   chat: number;
-  join_mode: 'request' | 'direct';
+  join_mode: Campaign['join_mode'];
   welcome: string;
   unsub_window: number;
-  method: 'GET' | 'POST';
+  method: Campaign['method'];
   body: string;
   default: boolean;
   postbacks: PostbackTemplates;
 }
 
-export interface NewCampaign {
-  id: number;
-  code: string;
-  link: string;
-}
+/** Compile-time check that a body the dashboard builds is one the endpoint takes. */
+type Accepts<Taken, Sent extends Taken> = Sent;
+export type CheckedCampaignBody = Accepts<BodyOf<'campaignAdd'>, CampaignBody>;
 
-export interface DeliveryAttempt {
-  time: string;
-  http_status: number | null;
-  error: string;
-  duration_ms: number;
-}
+/** Lists for selects; each is checked to hold exactly the API's values. */
+const exactly =
+  <T extends string>() =>
+  <const A extends readonly T[]>(values: A & ([T] extends [A[number]] ? unknown : never)): A =>
+    values;
 
-export interface Delivery {
-  id: string;
-  campaign: number;
-  lead: number;
-  status: StatusCode;
-  url: string;
-  method: 'GET' | 'POST';
-  state: DeliveryState;
-  attempts: number;
-  last_http_status: number | null;
-  created: string;
-  next_attempt: string | null;
-  log: DeliveryAttempt[];
-}
-
-export interface Resent {
-  id: string;
-  state: DeliveryState;
-}
-
-export interface TestPostbackBody {
-  campaign: number;
-  status: StatusName;
-}
-
-export interface TestPostback {
-  url: string;
-  method: 'GET' | 'POST';
-  http_status: number | null;
-  error: string;
-  duration_ms: number;
-  response: string;
-}
+export const STATUS_NAMES = exactly<StatusName>()(['wait', 'hold', 'approve', 'cancel', 'trash']);
+export const JOURNAL_ACTIONS = exactly<JournalAction>()(['request', 'approve', 'join', 'leave', 'ban']);
+export const DELIVERY_STATES = exactly<DeliveryState>()(['pending', 'delivered', 'failed']);

@@ -12,7 +12,9 @@ const HEALTH_TEXT: Record<string, string> = {
 
 export function Bots() {
   const { api } = useSession();
-  const bots = useLoad(() => api.bots(), []);
+  // Bumped by Refresh: chats appear once Telegram tells the bot it was made an administrator.
+  const [round, setRound] = useState(0);
+  const bots = useLoad(() => api.bots(), [round]);
   const [token, setToken] = useState('');
   const [added, setAdded] = useState<string | null>(null);
   const add = useAction(async () => {
@@ -59,20 +61,26 @@ export function Bots() {
           {added}
         </p>
       )}
+      <div class="actions">
+        <h2>Your bots</h2>
+        <button type="button" class="secondary" onClick={() => setRound((r) => r + 1)}>
+          Refresh
+        </button>
+      </div>
       <Alert message={bots.error} />
       {bots.data && bots.data.length === 0 && <p>No bots yet.</p>}
       <ul class="cards">
         {(bots.data ?? []).map((b) => (
-          <BotCard key={b.id} bot={b} />
+          <BotCard key={b.id} bot={b} round={round} />
         ))}
       </ul>
     </>
   );
 }
 
-function BotCard({ bot }: { bot: Bot }) {
+function BotCard({ bot, round }: { bot: Bot; round: number }) {
   const { api } = useSession();
-  const chats = useLoad(() => api.chats(bot.id), [bot.id]);
+  const chats = useLoad(() => api.chats(bot.id), [bot.id, round]);
   return (
     <li class="card">
       <TableWrap label={`Bot @${bot.username}`}>

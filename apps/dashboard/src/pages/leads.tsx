@@ -68,7 +68,7 @@ export function Leads() {
       </p>
       <Alert message={leads.error ?? campaigns.error} />
       <TableWrap label="Leads">
-        <table aria-busy={leads.loading}>
+        <table class="wide" aria-busy={leads.loading}>
           <thead>
             <tr>
               <th scope="col">Id</th>
@@ -96,8 +96,8 @@ export function Leads() {
                 <td class="time">{l.start_time}</td>
                 <td class="time">{l.join_time}</td>
                 <td class="time">{l.updated}</td>
-                <td>{welcomeText(l.welcome)}</td>
-                <td>{leadPostbackText(l.postback)}</td>
+                <td class="state">{welcomeText(l.welcome)}</td>
+                <td class="state">{leadPostbackText(l.postback)}</td>
               </tr>
             ))}
           </tbody>

@@ -89,15 +89,7 @@ export function Overview() {
         {series.data && series.data.length > 0 ? (
           <>
             <SeriesChart days={series.data} />
-            <ul class="legend" aria-hidden="true">
-              {SERIES.map((s) => (
-                <li key={s.field}>
-                  <span class="swatch" style={{ background: s.color }} />
-                  {s.label}
-                </li>
-              ))}
-            </ul>
-            <TableWrap label="Daily numbers">
+            <TableWrap label="Daily numbers" maxHeight="22rem">
               <table data-testid="series-table">
                 <thead>
                   <tr>

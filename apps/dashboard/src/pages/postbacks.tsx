@@ -57,7 +57,7 @@ export function Postbacks() {
       </p>
       <Alert message={list.error ?? campaigns.error} />
       <TableWrap label="Postback deliveries">
-        <table aria-busy={list.loading}>
+        <table class="wide" aria-busy={list.loading}>
           <thead>
             <tr>
               <th scope="col">Created</th>

@@ -102,9 +102,16 @@ export function Pager(props: {
 }
 
 /** A table that scrolls sideways on narrow screens and can be scrolled by keyboard. */
-export function TableWrap({ label, children }: { label: string; children: ComponentChildren }) {
+export function TableWrap(props: { label: string; maxHeight?: string; children: ComponentChildren }) {
+  const { label, maxHeight, children } = props;
   return (
-    <div class="table-wrap" role="region" aria-label={label} tabIndex={0}>
+    <div
+      class="table-wrap"
+      role="region"
+      aria-label={label}
+      tabIndex={0}
+      style={maxHeight ? { '--table-height': maxHeight } : undefined}
+    >
       {children}
     </div>
   );
