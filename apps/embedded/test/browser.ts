@@ -86,9 +86,30 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${width}.png`), fullPage: true });
 }
 
+/**
+ * The few browser globals the page-side callbacks below read. The test type check runs without the
+ * DOM library (the suites are Node code), so they are named here; the callbacks run in the page.
+ */
+interface PageElement {
+  innerText: string;
+  textContent: string | null;
+  getAttribute(name: string): string | null;
+  labels?: ArrayLike<PageElement> | null;
+}
+interface PageGlobals {
+  document: {
+    documentElement: { scrollWidth: number; clientWidth: number };
+    body: PageElement & { scrollWidth: number };
+    activeElement: PageElement | null;
+    querySelectorAll(selector: 'input'): ArrayLike<{ value: string }>;
+  };
+  sessionStorage: object;
+  localStorage: object;
+}
 /** How far the page body is wider than the viewport (0: no horizontal scrolling). */
 export async function horizontalOverflow(page: Page): Promise<number> {
   return page.evaluate(() => {
+    const { document } = globalThis as unknown as PageGlobals;
     const doc = document.documentElement;
     return Math.max(doc.scrollWidth, document.body.scrollWidth) - doc.clientWidth;
   });
@@ -97,13 +118,32 @@ export async function horizontalOverflow(page: Page): Promise<number> {
 /** The label of the focused form control, or the text of the focused button or link. */
 export async function focusedName(page: Page): Promise<string> {
   return page.evaluate(() => {
-    const el = document.activeElement as HTMLElement | null;
+    const { document } = globalThis as unknown as PageGlobals;
+    const el = document.activeElement;
     if (!el || el === document.body) return '';
     const labelled = el.getAttribute('aria-label');
     if (labelled) return labelled.trim();
-    const labels = (el as HTMLInputElement).labels;
-    if (labels && labels.length) return (labels[0]!.innerText || labels[0]!.textContent || '').trim();
+    const label = el.labels?.[0];
+    if (label) return (label.innerText || label.textContent || '').trim();
     return (el.innerText || el.textContent || '').trim();
+  });
+}
+
+/** What the page shows: its text and the values of its fields (read-only ones included). */
+export async function shownText(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const { document } = globalThis as unknown as PageGlobals;
+    return [document.body.innerText, ...Array.from(document.querySelectorAll('input'), (i) => i.value)].join(
+      '\n',
+    );
+  });
+}
+
+/** Everything the page keeps in sessionStorage and in localStorage, serialized. */
+export async function storage(page: Page): Promise<{ session: string; local: string }> {
+  return page.evaluate(() => {
+    const { sessionStorage, localStorage } = globalThis as unknown as PageGlobals;
+    return { session: JSON.stringify(sessionStorage), local: JSON.stringify(localStorage) };
   });
 }
 
