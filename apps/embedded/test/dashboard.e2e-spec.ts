@@ -547,6 +547,7 @@ describe('dashboard in a real browser', () => {
       const before = sent();
       expect(before).toBe(1);
       await button('Re-send', row).click();
+      await expectVisible(row.getByText('pending', { exact: true }));
       await until(
         'the re-sent approve postback at the receiver',
         async () => sent(),
@@ -569,20 +570,62 @@ describe('dashboard in a real browser', () => {
   );
 
   it(
-    "Settings shows the account's id, name and time zone",
+    'Settings shows the account read-only and rotates the key; a tab still on the old key is signed out',
     async () => {
-      await open('Settings');
-      const info = (await api.ok('/api/account/info.json')).data;
-      // Shown as text or as read-only fields.
-      const shown = await until(
-        'the account id, name and time zone on the page',
-        () => shownText(page),
-        (text) =>
-          [info.name, info.timezone].every((v) => text.includes(v)) &&
-          new RegExp(`\\b${info.id}\\b`).test(text),
-      );
-      expect(shown).toContain(TIME_ZONE);
-      await screenshot(page, 'settings');
+      // A second tab signed in with the current key, before it is rotated.
+      const otherTab = await browser.newContext({ viewport: WIDE, timezoneId: TIME_ZONE, locale: 'en-US' });
+      try {
+        const tab = await otherTab.newPage();
+        tab.setDefaultTimeout(UI_TIMEOUT_MS);
+        tab.on('pageerror', (e) => pageErrors.push(String(e)));
+        await tab.goto(`${stack.url}/`);
+        await field('API key', tab).fill(key);
+        await button('Sign in', tab).click();
+        await expectVisible(tab.getByRole('heading', { level: 1, name: 'Overview', exact: true }));
+
+        await open('Settings');
+        const info = (await api.ok('/api/account/info.json')).data;
+        // Shown as text or as fields; none of them editable.
+        await until(
+          'the account id, name and time zone on the page',
+          () => shownText(page),
+          (text) =>
+            [info.name, info.timezone].every((v) => text.includes(v)) &&
+            new RegExp(`\\b${info.id}\\b`).test(text),
+        );
+        const editable = page.locator('main input:not([readonly]):not([disabled])');
+        for (let i = 0; i < (await editable.count()); i++)
+          expect([String(info.id), info.name, info.timezone]).not.toContain(
+            await editable.nth(i).inputValue(),
+          );
+        await screenshot(page, 'settings');
+
+        await button('Rotate API key').click();
+        const shown = field('New API key');
+        await expectVisible(shown);
+        const rotated = await shown.inputValue();
+        expect(rotated).toMatch(/^\d+-\S+$/);
+        expect(rotated).not.toBe(key);
+        expect(await shown.getAttribute('readonly')).not.toBeNull();
+        expect((await new Api(stack, key).get('/api/account/info.json')).status).toBe(401);
+        const old = key;
+        key = rotated;
+        api = new Api(stack, key);
+        expect((await api.ok('/api/account/info.json')).data.id).toBe(info.id);
+
+        // This tab goes on with the new key.
+        expect((await storage(page)).session).toContain(rotated);
+        expect((await storage(page)).session).not.toContain(old);
+        await open('Overview');
+        await expectText(page.getByTestId('counter-starts'), '5');
+
+        // The other tab's next API answer is a 401, which signs it out.
+        await tab.getByRole('navigation').getByRole('link', { name: 'Leads', exact: true }).click();
+        await expectVisible(tab.getByRole('heading', { level: 1, name: 'Sign in', exact: true }));
+        expect((await storage(tab)).session).not.toContain(old);
+      } finally {
+        await otherTab.close();
+      }
     },
     TEST_MS,
   );
