@@ -146,6 +146,7 @@ export function describeLifecycle(title: string, start: () => Promise<Stack>, ti
         join_time: '0000-00-00 00:00:00',
         updated: `${DAY2} 09:00:00`,
         welcome: delivered,
+        postback: null,
       },
       {
         campaign: campaigns.request.id,
@@ -157,6 +158,7 @@ export function describeLifecycle(title: string, start: () => Promise<Stack>, ti
         join_time: '0000-00-00 00:00:00',
         updated: `${DAY1} 13:30:00`,
         welcome: delivered,
+        postback: null,
       },
       {
         campaign: campaigns.request.id,
@@ -168,6 +170,7 @@ export function describeLifecycle(title: string, start: () => Promise<Stack>, ti
         join_time: '0000-00-00 00:00:00',
         updated: `${DAY1} 12:00:00`,
         welcome: delivered,
+        postback: null,
       },
       {
         campaign: campaigns.direct.id,
@@ -179,6 +182,7 @@ export function describeLifecycle(title: string, start: () => Promise<Stack>, ti
         join_time: `${DAY1} 11:05:00`,
         updated: `${DAY2} 08:00:00`,
         welcome: delivered,
+        postback: null,
       },
       {
         campaign: campaigns.request.id,
@@ -190,6 +194,7 @@ export function describeLifecycle(title: string, start: () => Promise<Stack>, ti
         join_time: `${DAY1} 10:02:00`,
         updated: `${DAY1} 10:02:00`,
         welcome: delivered,
+        postback: null,
       },
     ];
 
@@ -353,6 +358,7 @@ export function describeLifecycle(title: string, start: () => Promise<Stack>, ti
           join_time: '0000-00-00 00:00:00',
           updated: `${DAY2} 01:00:00`,
           welcome: delivered,
+          postback: null,
         },
       ]);
       const series = await other.ok('/api/stats/series.json', {
