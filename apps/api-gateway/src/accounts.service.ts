@@ -39,7 +39,9 @@ export class AccountsService {
     return { id: account.id, api_key: key };
   }
 
+  /** Where the admin token is kept is told only while there is no account to protect yet. */
   async setup(): Promise<Setup> {
-    return { first_run: !(await this.catalog.hasAccounts()), admin_token_file: this.adminTokenFile };
+    const firstRun = !(await this.catalog.hasAccounts());
+    return { first_run: firstRun, admin_token_file: firstRun ? this.adminTokenFile : null };
   }
 }

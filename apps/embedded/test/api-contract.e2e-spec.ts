@@ -168,6 +168,11 @@ describe('embedded: a generated admin token and the address guard', () => {
       { 'x-admin-token': token },
     );
     expect(added.status).toBe(200);
+    // Once an account exists, nobody without a key learns where the admin token is.
+    expect((await get(anyone, '/api/setup.json')).body.data).toEqual({
+      first_run: false,
+      admin_token_file: null,
+    });
     const api = new Api(stack, added.body.data.api_key);
     const { bot, chat } = await botWithChat(stack, api, 'guard_bot', 'Guard');
     const campaign = await addCampaign(

@@ -217,7 +217,9 @@ export const setup = z.object({
   admin_token_file: z
     .string()
     .nullable()
-    .describe('Where the generated admin token is kept; null when ADMIN_TOKEN is configured'),
+    .describe(
+      'Where the generated admin token is kept, told only on the first run; null when ADMIN_TOKEN is configured or an account exists',
+    ),
 });
 
 export const testPostback = z.object({
