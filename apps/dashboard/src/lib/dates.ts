@@ -1,56 +1,11 @@
 /**
  * Calendar days in the account's time zone, as the API counts them, turned into the Unix-second
- * bounds its `from`/`to` parameters take. Intl only, so the result does not depend on the zone of
- * the browser that runs it.
+ * bounds its `from`/`to` parameters take: the domain's own day arithmetic (Intl only), so the result
+ * does not depend on the zone of the browser and equals the server's day boundaries.
  */
+import { dayStart, localDay, nextDay, previousDay } from '@subtrack/domain';
 
-const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(tz: string): Intl.DateTimeFormat {
-  let f = formatters.get(tz);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(tz, f);
-  }
-  return f;
-}
-
-interface Wall {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-}
-
-function wall(unix: number, tz: string): Wall {
-  const p: Record<string, number> = {};
-  for (const part of formatter(tz).formatToParts(new Date(unix * 1000)))
-    if (part.type !== 'literal') p[part.type] = Number(part.value);
-  return { year: p.year!, month: p.month!, day: p.day!, hour: p.hour!, minute: p.minute!, second: p.second! };
-}
-
-const wallDay = (unix: number, tz: string): string => {
-  const w = wall(unix, tz);
-  return `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}`;
-};
-
-/** Seconds the zone is ahead of UTC at that moment. */
-function offsetAt(unix: number, tz: string): number {
-  const w = wall(unix, tz);
-  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) / 1000 - unix;
-}
+export { dayStart };
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -68,25 +23,14 @@ export function isDay(day: string): boolean {
 
 /** The day `n` days after `YYYY-MM-DD` (before, for negative `n`). */
 export function addDays(day: string, n: number): string {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  const t = new Date(Date.UTC(y, m - 1, d + n));
-  return `${pad(t.getUTCFullYear(), 4)}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`;
-}
-
-/** Unix seconds of the zone's midnight starting `YYYY-MM-DD` (its first moment, where DST skips midnight). */
-export function dayStart(day: string, tz: string): number {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  const naive = Date.UTC(y, m - 1, d) / 1000;
-  // Two passes settle the offset when midnight sits next to a DST change.
-  let guess = naive - offsetAt(naive, tz);
-  guess = naive - offsetAt(guess, tz);
-  while (wallDay(guess, tz) < day) guess += 3600;
-  return guess;
+  let d = day;
+  for (let i = 0; i < Math.abs(n); i++) d = n > 0 ? nextDay(d) : previousDay(d);
+  return d;
 }
 
 /** The calendar day a moment falls on in the zone. */
 export function dayOf(unixSeconds: number, tz: string): string {
-  return wallDay(unixSeconds, tz);
+  return localDay(unixSeconds, tz);
 }
 
 export interface UnixRange {
@@ -101,7 +45,7 @@ export interface UnixRange {
 export function dayRangeToUnix(fromDay: string, toDay: string, tz: string): UnixRange {
   const range: UnixRange = {};
   if (isDay(fromDay)) range.from = dayStart(fromDay, tz);
-  if (isDay(toDay)) range.to = dayStart(addDays(toDay, 1), tz) - 1;
+  if (isDay(toDay)) range.to = dayStart(nextDay(toDay), tz) - 1;
   return range;
 }
 
