@@ -363,6 +363,19 @@ async function caughtUp(stack: Deployment): Promise<void> {
   }
 }
 
+/**
+ * An account, a bot and its chat, and campaigns made through the API; the bot's webhook secret read
+ * from the store, and Telegram told to stop delivering, so the load generator is the only sender.
+ */
+async function setUpForLoad(stack: Deployment, fake: FakeTelegramClient, telegramUrl: string) {
+  const setup = await setUpThroughApi({ url: stack.api }, fake);
+  const stores = await openMongoStores(stack.mongoUrl);
+  const bot = (await stores.catalog.getBot(setup.bot.id))!;
+  await stores.close();
+  await fetch(`${telegramUrl}/bot${bot.token}/deleteWebhook`, { method: 'POST' });
+  return { setup, bot };
+}
+
 interface PipelineRun {
   rate: number;
   accepted: { rate: number; p99: number };
@@ -387,11 +400,7 @@ async function pipeline(
   const fake = new FakeTelegramClient(telegram.url);
   const stack = await deploy(s, telegram.url, instances);
   try {
-    const setup = await setUpThroughApi({ url: stack.api }, fake);
-    const stores = await openMongoStores(stack.mongoUrl);
-    const bot = (await stores.catalog.getBot(setup.bot.id))!;
-    await stores.close();
-    await fetch(`${telegram.url}/bot${bot.token}/deleteWebhook`, { method: 'POST' });
+    const { setup, bot } = await setUpForLoad(stack, fake, telegram.url);
     const api = new ProductApi(stack.api, setup.key);
     const before = (await api.get<{ total: number }>('/api/journal/list.json', { limit: 1 })).total;
 
@@ -515,11 +524,7 @@ async function rebalance(s: Servers, opts: DistributedOptions): Promise<Rebalanc
     { POSTBACK_ALLOW_PRIVATE: '1', TELEGRAM_RATE_PER_BOT: '1000' },
   );
   try {
-    const setup = await setUpThroughApi({ url: stack.api }, fake);
-    const stores = await openMongoStores(stack.mongoUrl);
-    const bot = (await stores.catalog.getBot(setup.bot.id))!;
-    await stores.close();
-    await fetch(`${telegram.url}/bot${bot.token}/deleteWebhook`, { method: 'POST' });
+    const { setup, bot } = await setUpForLoad(stack, fake, telegram.url);
     const api = new ProductApi(stack.api, setup.key);
     await api.post('/api/postbacks/global.json', {
       postbacks: { wait: `${receiver.url}?k={lead}.{status}`, approve: `${receiver.url}?k={lead}.{status}` },
