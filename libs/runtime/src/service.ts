@@ -134,6 +134,8 @@ export function runService(options: Omit<ServiceOptions, 'config'> & { requireDi
       };
       for (const signal of signals) process.once(signal, stop);
       logger.log(`${options.name} started (${running.adapters.kind}) on ${running.url}`);
+      if (options.adminApi)
+        logger.log(`the dashboard is at ${running.url}/ and the API reference at ${running.url}/docs`);
       if (running.adminTokenFile && options.adminApi)
         logger.log(`ADMIN_TOKEN is not set; the admin token is kept in ${running.adminTokenFile}`);
       if (!config.ADMIN_TOKEN && isDistributed(config) && options.adminApi)
