@@ -112,6 +112,9 @@ const MARK_RETRIES = 5;
  * document and partition, the increments above the mark are summed into one update guarded by the
  * very mark it read: it applies whole or not at all, and a mark that moved meanwhile makes it match
  * nothing and be recomputed. One round trip per document, however many events the batch holds.
+ * That takes the server's promise that a single-document update is atomic: MongoDB keeps it, stock
+ * FerretDB 1.x does not (two consumers of one partition could both match a mark and the later
+ * write undo the earlier), FerretDB as `scripts/servers` builds it does.
  *
  * `'first of an order'` counts only the first increment of each (partition, order), as the rollups
  * promise; `'every one'` sums all of them (one event moving a lead out of a count and into another).

@@ -1,11 +1,12 @@
 import { LeadStatus } from '@subtrack/contracts';
-import type {
-  JournalEntry,
-  LeadStore,
-  LeadTransition,
-  LeadUnitOfWork,
-  PageOf,
-  StoredLead,
+import {
+  MAX_PARTITIONS,
+  type JournalEntry,
+  type LeadStore,
+  type LeadTransition,
+  type LeadUnitOfWork,
+  type PageOf,
+  type StoredLead,
 } from '@subtrack/ports';
 import {
   journalEntry,
@@ -349,6 +350,68 @@ export function leadStoreContract(name: string, factory: () => Promise<StoreFixt
       expect((await store().listJournal({ account: 1, ...everything })).total).toBe(2);
       expect(await store().countFirstEntries({ account: 1, from: T, to: T + 100 })).toEqual(
         leadCounters({ starts: 1, holds: 1, confirms: 1 }),
+      );
+    });
+
+    it('counts each change once when consumers commit overlapping batches of one partition at once', async () => {
+      // A partition handed over mid-batch: the old owner still commits what it read while the new
+      // owner, and a third after another rebalance, commit longer runs from the same position, all
+      // into the same count documents at the same moment. Six partitions at once, each its own race.
+      const PARTITIONS = 6;
+      const LEADS = 12;
+      const plays = Array.from({ length: PARTITIONS }, (_, p) => {
+        const ids = Array.from({ length: LEADS }, (_, i) => 3000 + p * 100 + i);
+        const events: { lead: number; from: LeadStatus | null; to: LeadStatus }[] = [
+          ...ids.map((id) => ({ lead: id, from: null, to: wait })),
+          ...ids.map((id) => ({ lead: id, from: wait, to: approve })),
+          ...ids.filter((id) => id % 3 === 0).map((id) => ({ lead: id, from: approve, to: cancel })),
+        ];
+        /** What a consumer that read the partition from its start up to `end` commits. */
+        const upTo = (end: number): LeadUnitOfWork => {
+          const leads = new Map<number, StoredLead>();
+          const transitions: LeadTransition[] = [];
+          const journal: JournalEntry[] = [];
+          events.slice(0, end).forEach((e, i) => {
+            const seq = (i + 1) * MAX_PARTITIONS + p;
+            const time = T + i;
+            const before =
+              leads.get(e.lead) ?? storedLead({ id: seq, subscriber: 950_000 + e.lead, startTime: time });
+            const lead = { ...before, status: e.to, seq, reached: before.reached | (1 << e.to) };
+            leads.set(e.lead, lead);
+            const { id, startTime } = lead;
+            transitions.push(
+              leadTransition({ id: `${seq}:0`, lead: id, startTime, from: e.from, to: e.to, time }),
+            );
+            if (e.from !== null)
+              journal.push(
+                journalEntry({ id: seq, paid: 1, action: e.to === approve ? 'join' : 'leave', time }),
+              );
+          });
+          return work({ leads: [...leads.values()], transitions, journal });
+        };
+        const cuts = [1, 2, 3, 4].map((q) => Math.floor((q * events.length) / 4));
+        return {
+          ids,
+          commits: (p % 2 ? cuts.reverse() : cuts).map((end) => () => store().commit(upTo(end))),
+        };
+      });
+      await Promise.all(plays.flatMap((play) => play.commits.map((commit) => commit())));
+
+      const [all, cancelled] = [PARTITIONS * LEADS, PARTITIONS * (LEADS / 3)];
+      const total = async (status?: LeadStatus) =>
+        (await store().listLeads({ account: 1, status, ...everything })).total;
+      expect([await total(), await total(wait), await total(approve), await total(cancel)]).toEqual([
+        all,
+        0,
+        all - cancelled,
+        cancelled,
+      ]);
+      const stored = await store().leadsOf(plays.flatMap((play) => play.ids.map((id) => 950_000 + id)));
+      expect(stored.filter((l) => l.status === cancel)).toHaveLength(cancelled);
+      expect(stored.filter((l) => l.status === approve)).toHaveLength(all - cancelled);
+      expect((await store().listJournal({ account: 1, ...everything })).total).toBe(all + cancelled);
+      expect(await store().countFirstEntries({ account: 1, from: T, to: T + 100 })).toEqual(
+        leadCounters({ starts: all, confirms: all, cancels: cancelled }),
       );
     });
 
