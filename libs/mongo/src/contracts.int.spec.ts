@@ -117,6 +117,27 @@ if (!base) {
       expect(code?.unique).toBe(true);
     });
 
+    it('runs on a server whose single-document updates are atomic, as the guarded writes need', async () => {
+      // The count marks and lead seqs are compare-and-set by filter. A server that reads, changes
+      // and rewrites a document with nothing in between (stock FerretDB 1.x) lets two writers both
+      // win and the later undo the earlier; this names that cause before a count drifts.
+      const docs = fixture().raw.db!.collection<{ _id: string; n: number; mark: number }>('atomicity');
+      await docs.insertOne({ _id: 'x', n: 0, mark: 0 });
+      await Promise.all(Array.from({ length: 100 }, () => docs.updateOne({ _id: 'x' }, { $inc: { n: 1 } })));
+      let wins = 0;
+      await Promise.all(
+        Array.from({ length: 4 }, async () => {
+          for (let i = 0; i < 15; i++) {
+            const { mark } = (await docs.findOne({ _id: 'x' }))!;
+            const step = await docs.updateOne({ _id: 'x', mark }, { $set: { mark: mark + 1 } });
+            wins += step.modifiedCount;
+          }
+        }),
+      );
+      const after = await docs.findOne({ _id: 'x' });
+      expect({ n: after?.n, mark: after?.mark }).toEqual({ n: 100, mark: wins });
+    });
+
     it('writes every lead of a batch, whatever the stale ones before them', async () => {
       const { leads } = fixture().stores;
       const newer = storedLead({ id: 1, subscriber: 701, seq: 50 });
