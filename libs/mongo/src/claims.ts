@@ -23,10 +23,11 @@ const claimId = (doc: string, n: number): string => `${doc}#${n}`;
 
 /**
  * Leases on pending outbox documents (postbacks, welcomes). Claims go through an insert-only ledger
- * because a unique `_id` insert is the only compare-and-set FerretDB has: its findOneAndUpdate
- * filters in Go and then rewrites the document by `_id`, so two workers can both match
- * `leaseUntil <= now` and both "win" a guarded update. Whoever inserts claim n+1 after seeing claim n
- * expired or released holds the document; on MongoDB the ledger is redundant but harmless.
+ * because a unique `_id` insert is the only compare-and-set stock FerretDB 1.x has: its
+ * findOneAndUpdate filters in Go and then rewrites the document by `_id`, so two workers can both
+ * match `leaseUntil <= now` and both "win" a guarded update. Whoever inserts claim n+1 after seeing
+ * claim n expired or released holds the document; on MongoDB (and FerretDB as `scripts/servers`
+ * builds it) the ledger is redundant but harmless.
  */
 export class ClaimLedger<D extends LeasedDoc> {
   constructor(

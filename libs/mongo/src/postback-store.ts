@@ -36,8 +36,8 @@ export class MongoPostbackStore implements PostbackStore {
     attempt: PostbackAttempt,
     next: { state: DeliveryState; nextAt: number },
   ): Promise<void> {
-    // Not atomic against concurrent writers on FerretDB: only a worker that overran its lease can
-    // race another here, and then one of the two writes may be lost.
+    // Not atomic against concurrent writers on stock FerretDB 1.x: only a worker that overran its
+    // lease can race another here, and then one of the two writes may be lost.
     const doc = await this.m.postbacks
       .findOneAndUpdate(
         { _id: id },
