@@ -6,6 +6,7 @@ COPY package.json package-lock.json .npmrc turbo.json tsconfig.base.json tsconfi
 COPY libs libs
 COPY apps apps
 COPY tools tools
+COPY tooling tooling
 RUN npm ci --no-fund --no-audit && npx turbo run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim

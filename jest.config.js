@@ -2,24 +2,15 @@
 //   unit  *.unit.spec.ts  pure code, no I/O: seconds, no servers
 //   int   *.int.spec.ts   real I/O: SQLite files, local HTTP, Kafka and the MongoDB-protocol server
 //   e2e   *.e2e-spec.ts   the product as users run it, embedded and distributed
-// Only int and e2e start the servers (scripts/jest). Workspace packages are mapped to their
-// TypeScript sources, so tests never depend on a previous build; type checking is
+// Only int and e2e start the servers (scripts/jest). Workspace packages resolve through their
+// `exports` maps like everywhere else, under the `@subtrack/source` condition, which points at
+// their TypeScript sources: tests never depend on a previous build, and type checking is
 // `npm run typecheck`'s job.
-const fs = require('node:fs');
-const path = require('node:path');
-
-const moduleNameMapper = {};
-for (const group of ['libs', 'apps', 'tools']) {
-  for (const dir of fs.readdirSync(path.join(__dirname, group))) {
-    moduleNameMapper[`^@subtrack/${dir}$`] = `<rootDir>/${group}/${dir}/src/index.ts`;
-  }
-}
-
 const shared = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/tools'],
+  roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/tools', '<rootDir>/tooling'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }] },
-  moduleNameMapper,
+  testEnvironmentOptions: { customExportConditions: ['@subtrack/source', 'node', 'node-addons'] },
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   setupFiles: ['reflect-metadata'],
 };

@@ -37,8 +37,9 @@ export class ApiErrorFilter implements ExceptionFilter {
   private methodsOf(path: string): string[] {
     if (!this.methods) {
       this.methods = new Map();
-      const app = this.host?.httpAdapter?.getInstance() as
-        { router?: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] } } | undefined;
+      const app = this.host?.httpAdapter?.getInstance<
+        { router?: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] } } | undefined
+      >();
       for (const layer of app?.router?.stack ?? []) {
         const route = layer.route;
         if (!route || route.path.includes('*')) continue;

@@ -69,7 +69,7 @@ export class PostbacksService {
     const page = await this.postbacks.list({
       account: account.id,
       ...filters,
-      ...(status !== undefined ? { status: LEAD_STATUS_NAMES[status] as LeadStatusName } : {}),
+      ...(status !== undefined ? { status: LEAD_STATUS_NAMES[status] } : {}),
       limit: limit ?? 50,
       offset: offset ?? 0,
     });

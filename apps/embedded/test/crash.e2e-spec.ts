@@ -1,5 +1,5 @@
-import { collectAnswers, doubles, type Answers } from '@subtrack/bench';
 import { inviteLinkButtons } from '@subtrack/telegram-fake';
+import { collectAnswers, doubles, type Answers } from '@subtrack/testing';
 import { startDistributedStack, type DistributedStack } from './distributed';
 import { botWithChat, createAccount, startStack, utc, utcDay, type Api, type Stack } from './harness';
 import { Receiver } from './postbacks';

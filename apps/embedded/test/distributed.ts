@@ -129,8 +129,8 @@ export async function startDistributedStack(
       const started = /started \(distributed\) on (http:\/\/[0-9.]+:\d+)/.exec(head);
       if (started) urls.set(child, started[1]!);
     };
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
     processes.push({ service, child });
   };
   const exited = (child: ChildProcess) =>

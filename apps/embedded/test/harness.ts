@@ -1,4 +1,3 @@
-import type { INestApplication } from '@nestjs/common';
 import { loadConfig } from '@subtrack/config';
 import { Topics } from '@subtrack/contracts';
 import { startEmbedded, type EmbeddedApp } from '@subtrack/embedded';
@@ -152,7 +151,7 @@ export async function startStack(
     settled: () => settle(telegram, app.adapters.eventLog, app.adapters.welcomes),
     logs: () => 'embedded: the product logs to this test output',
     routes() {
-      const express = (app.app as INestApplication).getHttpAdapter().getInstance() as {
+      const express = app.app.getHttpAdapter().getInstance() as {
         router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] };
       };
       return express.router.stack.flatMap((layer) =>

@@ -73,7 +73,7 @@ export function describeWelcomes(title: string, start: () => Promise<Stack>, bur
       // A join through a link made after the /start was logged is matched to its lead.
       const [first] = users;
       fake.configureNetwork({ latencyMs: 0, floodLimitPerSecond: 0 });
-      fake.userRequestsJoin(first!, chat, links[0]!);
+      fake.userRequestsJoin(first!, chat, links[0]);
       await stack.settled();
       const held = await api.ok('/api/leads/list.json', { status: 1 });
       expect(held.data.map((l: { subscriber: number }) => l.subscriber)).toEqual([first!.id]);

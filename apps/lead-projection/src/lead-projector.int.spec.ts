@@ -93,7 +93,7 @@ describe('LeadProjector', () => {
     await projector.handle(logged.slice(1));
     const overlapped = await snapshot();
 
-    adapters.close();
+    await adapters.close();
     adapters = openEmbedded(fs.mkdtempSync(path.join(os.tmpdir(), 'projector-')));
     projector = new LeadProjector(adapters.leads, adapters.catalog, adapters.eventLog);
     await projector.handle(logged);

@@ -65,7 +65,7 @@ function responses(e: Endpoint): Record<string, object> {
         }
       : {
           description: 'ok',
-          content: { 'application/json': { schema: jsonSchemaOf(e.response as z.ZodType, 'output') } },
+          content: { 'application/json': { schema: jsonSchemaOf(e.response, 'output') } },
         };
   const out: Record<string, object> = { '200': success };
   for (const [status, codes] of Object.entries(e.errors)) {

@@ -116,5 +116,5 @@ export function parseDomainEvent(raw: unknown): DomainEvent {
       `invalid event: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'unknown'}`,
     );
   }
-  return result.data as DomainEvent;
+  return result.data;
 }

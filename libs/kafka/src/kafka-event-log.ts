@@ -202,6 +202,8 @@ export class KafkaEventLog implements EventLog {
       // disjoint, so a batch of one never waits on the store round trips of another's.
       partitionsConsumedConcurrently: this.options.partitions,
       eachBatchAutoResolve: false,
+      // kafkajs hands these over as closures, not methods: destructuring them is safe.
+      // eslint-disable-next-line @typescript-eslint/unbound-method
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
         const messages = batch.messages;
         for (let i = 0; i < messages.length; i += batchSize) {

@@ -54,7 +54,7 @@ export class ClaimLedger<D extends LeasedDoc> {
       .limit(limit)
       .lean<D[]>()
       .exec();
-    const claimed: (D | null)[] = await Promise.all(due.map((doc) => this.claimOne(doc as D, now, leaseMs)));
+    const claimed: (D | null)[] = await Promise.all(due.map((doc) => this.claimOne(doc, now, leaseMs)));
     return claimed.filter((d): d is D => d !== null);
   }
 
@@ -74,7 +74,7 @@ export class ClaimLedger<D extends LeasedDoc> {
       )
       .lean<D>()
       .exec();
-    if (won) return won as D;
+    if (won) return won;
     // Lost to an outcome recorded meanwhile (its retry is not due yet): end the lease just taken,
     // or the document would sit behind it for a whole lease once it is due.
     await this.insert(doc._id, head.next + 1, 0);

@@ -67,7 +67,7 @@ export function between(
   to: number | undefined,
 ): { $gte?: number; $lte?: number } | undefined {
   if (from === undefined && to === undefined) return undefined;
-  return defined({ $gte: from, $lte: to }) as { $gte?: number; $lte?: number };
+  return defined({ $gte: from, $lte: to });
 }
 
 export class MongoLeadStore implements LeadStore {

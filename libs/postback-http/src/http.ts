@@ -22,7 +22,7 @@ type Resolve = (
  * addresses. The check runs on the very addresses the socket connects to, so a name cannot pass it
  * with one answer and be connected with another (DNS rebinding).
  */
-export function guardedLookup(resolve: Resolve = dnsLookup as Resolve): LookupFunction {
+export function guardedLookup(resolve: Resolve = dnsLookup): LookupFunction {
   return (host, options, callback) => {
     resolve(host, { ...options, all: true }, (err, addresses) => {
       if (err) return callback(err, '', 4);

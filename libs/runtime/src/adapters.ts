@@ -24,15 +24,17 @@ export interface Adapters {
 
 /**
  * The one place that picks the backend: Kafka + MongoDB when KAFKA_BROKERS and MONGO_URL are set,
- * the embedded database file otherwise. The heavy clients are loaded only when used.
+ * the embedded database file otherwise. The heavy clients are loaded only when used, with
+ * `require`: a CommonJS build keeps `import()` as a real ES import, which jest's module sandbox
+ * cannot run.
  */
 export async function openAdapters(
   config: Config,
   options: { idlePollMs?: number; clientId?: string } = {},
 ): Promise<Adapters> {
   if (isDistributed(config)) {
-    const { openKafkaLog } = await import('@subtrack/kafka');
-    const { openMongoStores } = await import('@subtrack/mongo');
+    const { openKafkaLog } = load<typeof import('@subtrack/kafka')>('@subtrack/kafka');
+    const { openMongoStores } = load<typeof import('@subtrack/mongo')>('@subtrack/mongo');
     const stores = await openMongoStores(config.MONGO_URL!);
     const eventLog = await openKafkaLog({
       brokers: config.KAFKA_BROKERS!,
@@ -50,10 +52,15 @@ export async function openAdapters(
       },
     };
   }
-  const { openEmbedded } = await import('@subtrack/sqlite');
+  const { openEmbedded } = load<typeof import('@subtrack/sqlite')>('@subtrack/sqlite');
   const embedded = openEmbedded(
     config.DATA_DIR,
     options.idlePollMs !== undefined ? { idlePollMs: options.idlePollMs } : {},
   );
   return { kind: 'embedded', ...embedded };
+}
+
+function load<T>(name: string): T {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(name) as T;
 }

@@ -6,7 +6,8 @@ import { Metrics } from './metrics';
 /** How long a dependency may take to answer before the process counts as not ready. */
 const PROBE_MS = 2_000;
 
-type Check = 'ok' | string;
+/** `ok`, or what failed. */
+type Check = string;
 
 async function probe(what: () => Promise<unknown>): Promise<Check> {
   let timer: NodeJS.Timeout | undefined;

@@ -69,7 +69,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const app = await NestFactory.create(module, nestOptions);
   await app.listen(config.PORT, '0.0.0.0');
   timeRequests(app.getHttpServer() as Server, metrics);
-  const url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+  const url = `http://127.0.0.1:${((app.getHttpServer() as Server).address() as { port: number }).port}`;
   let closed = false;
   return {
     app,

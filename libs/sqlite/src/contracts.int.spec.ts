@@ -29,14 +29,14 @@ const storeOf =
   <K extends 'catalog' | 'ingest' | 'leads' | 'stats'>(key: K) =>
   async () => {
     const adapters = await open();
-    return { store: adapters[key], close: adapters.close };
+    return { store: adapters[key], close: () => adapters.close() };
   };
 
 eventLogContract(
   'embedded SQLite',
   async () => {
     const adapters = await open();
-    return { log: adapters.eventLog, close: adapters.close };
+    return { log: adapters.eventLog, close: () => adapters.close() };
   },
   { timeoutMs: 5_000 },
 );
@@ -47,10 +47,10 @@ statsStoreContract('embedded SQLite', storeOf('stats'));
 
 postbackStoreContract('embedded SQLite', async () => {
   const adapters = await open();
-  return { leads: adapters.leads, postbacks: adapters.postbacks, close: adapters.close };
+  return { leads: adapters.leads, postbacks: adapters.postbacks, close: () => adapters.close() };
 });
 
 welcomeStoreContract('embedded SQLite', async () => {
   const adapters = await open();
-  return { leads: adapters.leads, welcomes: adapters.welcomes, close: adapters.close };
+  return { leads: adapters.leads, welcomes: adapters.welcomes, close: () => adapters.close() };
 });

@@ -200,7 +200,7 @@ class Body {
   }
   optStr(name: string): string | undefined {
     const v = this.get(name);
-    return v === undefined ? undefined : String(v);
+    return v === undefined ? undefined : typeof v === 'string' ? v : JSON.stringify(v);
   }
   optBool(name: string): boolean | undefined {
     const v = this.get(name);
@@ -226,6 +226,8 @@ const omitUndefined = <T extends Record<string, unknown>>(o: T): T =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
 /** POST /_fake/<name> with a JSON body; ids and snake_case fields as documented in the README. */
+const isJoinMode = (mode: string): mode is 'request' | 'direct' => mode === 'request' || mode === 'direct';
+
 const ACTIONS: Record<string, Action> = {
   createBot: (f, b) =>
     f.createBot(omitUndefined({ username: b.str('username'), first_name: b.optStr('first_name') })),
@@ -304,11 +306,10 @@ const ACTIONS: Record<string, Action> = {
   adminUnbans: (f, b) => f.adminUnbans(b.ref('chat_id'), b.ref('user_id'), b.optRef('by_id')),
   pushUpdate: (f, b) => f.pushUpdate(b.ref('bot_id'), b.obj('update')),
   generateTraffic: (f, b) => {
-    const mode = b.optStr('join_mode');
-    if (mode !== undefined && mode !== 'request' && mode !== 'direct') {
+    const joinMode = b.optStr('join_mode');
+    if (joinMode !== undefined && !isJoinMode(joinMode)) {
       throw new ScenarioError('join_mode must be request or direct');
     }
-    const joinMode = mode as 'request' | 'direct' | undefined;
     return f.generateTraffic(
       omitUndefined({
         bot: b.ref('bot_id'),

@@ -38,9 +38,9 @@ export class Updates {
     const given = update.update_id;
     if (typeof given === 'number' && Number.isInteger(given)) {
       bot.nextUpdateId = Math.max(bot.nextUpdateId, given + 1);
-      return this.enqueue(bot, { ...update, update_id: given } as Update);
+      return this.enqueue(bot, { ...update, update_id: given });
     }
-    return this.enqueue(bot, { ...update, update_id: bot.nextUpdateId++ } as Update);
+    return this.enqueue(bot, { ...update, update_id: bot.nextUpdateId++ });
   }
 
   /** See FakeTelegram.isIdle. */

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { ChildServer } from './child';
 import { setUpThroughApi } from './ingest';
 import { ADMIN_TOKEN, ProductApi, freePort, removeDir, sleep, tempDataDir } from './product';
-import { queueTraffic, type BenchCampaign } from './traffic';
+import { queueTraffic } from './traffic';
+import { collectAnswers, doubles, type Answers } from '@subtrack/testing';
 
 /**
  * The crash suite: the same traffic played twice through the fake Bot API into the embedded product
@@ -22,15 +23,6 @@ export interface ChaosOptions {
   crashes: number;
   seed: number;
   log: (line: string) => void;
-}
-
-/** What the API answers once everything settled, with the fields the contract leaves free removed. */
-export interface Answers {
-  leads: unknown[];
-  journal: unknown[];
-  summary: unknown;
-  series: unknown;
-  postbacks: unknown[];
 }
 
 interface RunOutcome {
@@ -53,7 +45,7 @@ const POSTBACKS_IN_FLIGHT = 10;
 /** At most this many Bot API calls of the welcome sender are in flight in one process. */
 const WELCOMES_IN_FLIGHT = 64;
 
-const MAIN = path.join(path.dirname(require.resolve('@subtrack/embedded')), 'main.js');
+const MAIN = path.join(path.dirname(require.resolve('@subtrack/embedded/package.json')), 'dist', 'main.js');
 
 /** The embedded product as its own process, so that it can be killed without warning. */
 class ProductProcess {
@@ -72,8 +64,8 @@ class ProductProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const keep = (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-20_000));
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
     this.child = child;
     const deadline = Date.now() + 60_000;
     for (;;) {
@@ -131,58 +123,6 @@ class Receiver {
     this.server.closeAllConnections();
     return new Promise((r) => this.server.close(() => r()));
   }
-}
-
-/** Reads the product's API: a GET answering the body of a successful answer. */
-export interface ApiReader {
-  get<T>(route: string, params?: Record<string, string | number>): Promise<T>;
-}
-
-/** Every page of a list, `limit` 200 at a time. */
-async function allPages(api: ApiReader, route: string): Promise<Record<string, unknown>[]> {
-  const rows: Record<string, unknown>[] = [];
-  for (let offset = 0; ; offset += 200) {
-    const page = await api.get<{ data: Record<string, unknown>[]; total: number }>(route, {
-      limit: 200,
-      offset,
-    });
-    rows.push(...page.data);
-    if (page.data.length < 200) return rows;
-  }
-}
-
-const without = (row: Record<string, unknown>, keys: string[]) =>
-  Object.fromEntries(Object.entries(row).filter(([k]) => !keys.includes(k)));
-const byJson = (a: unknown, b: unknown) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1);
-
-/**
- * The answers a user sees. Free to differ between two runs, and so left out: lead, journal and
- * postback ids (log positions, which derived events interleave differently), a welcome's failed
- * attempts and a postback's attempt log (a crash can interrupt an attempt), and the receiver's port
- * in a postback's URL. Everything else must be
- * equal; rows are compared as sets, since rows of the same second have no contract order.
- */
-export async function collectAnswers(api: ApiReader, range: { from: number; to: number }): Promise<Answers> {
-  const leads = (await allPages(api, '/api/leads/list.json')).map((l) => ({
-    ...without(l, ['id', 'welcome']),
-    welcome: (l['welcome'] as { state?: string } | null)?.state ?? null,
-  }));
-  const journal = (await allPages(api, '/api/journal/list.json')).map((r) => without(r, ['id']));
-  const postbacks = (await allPages(api, '/api/postbacks/list.json')).map((p) => {
-    // Each run has its own receiver, on its own port.
-    const url = new URL(String(p['url']));
-    return {
-      ...without(p, ['id', 'lead', 'attempts', 'last_http_status', 'next_attempt', 'log']),
-      url: url.pathname + url.search,
-    };
-  });
-  return {
-    leads: leads.sort(byJson),
-    journal: journal.sort(byJson),
-    summary: (await api.get<{ data: unknown }>('/api/stats/summary.json')).data,
-    series: (await api.get<{ data: unknown }>('/api/stats/series.json', range)).data,
-    postbacks: postbacks.sort(byJson),
-  };
 }
 
 /**
@@ -263,7 +203,7 @@ async function play(opts: ChaosOptions, crashAt: readonly number[], label: strin
     const traffic = await queueTraffic(fake, {
       bot: setup.bot,
       chat: setup.chat,
-      campaigns: setup.campaigns as BenchCampaign[],
+      campaigns: setup.campaigns,
       updates: opts.updates,
       seed: opts.seed,
       start,
@@ -298,22 +238,6 @@ async function play(opts: ChaosOptions, crashAt: readonly number[], label: strin
     await telegram.stop();
     removeDir(dataDir);
   }
-}
-
-/** Extra deliveries beyond one per key, and keys never delivered, against the reference run. */
-export function doubles<K>(
-  reference: Map<K, number>,
-  run: Map<K, number>,
-): { extra: number; missing: number } {
-  let extra = 0;
-  let missing = 0;
-  for (const key of reference.keys()) {
-    const n = run.get(key) ?? 0;
-    if (n === 0) missing++;
-    else extra += n - 1;
-  }
-  for (const key of run.keys()) if (!reference.has(key)) missing++;
-  return { extra, missing };
 }
 
 export async function chaos(opts: ChaosOptions): Promise<ChaosResult> {

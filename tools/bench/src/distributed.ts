@@ -274,8 +274,8 @@ async function deploy(
     });
     const keep = (chunk: Buffer) =>
       tails.set(child, `${service}: ${((tails.get(child) ?? '') + chunk.toString()).slice(-2000)}`);
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
     children.push(child);
     services.set(child, service);
   };

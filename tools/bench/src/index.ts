@@ -20,5 +20,5 @@ export {
 export type { BenchCampaign, ExpectedCounts, TrafficPlan } from './traffic';
 export { check, formatTable, formatValue, score, machine } from './report';
 export type { BenchResult, Check, Figure, Machine, ScoredFigure, Status, Target } from './report';
-export { chaos, collectAnswers, doubles } from './chaos';
-export type { Answers, ApiReader, ChaosOptions, ChaosResult } from './chaos';
+export { chaos } from './chaos';
+export type { ChaosOptions, ChaosResult } from './chaos';

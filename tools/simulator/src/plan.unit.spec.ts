@@ -2,7 +2,7 @@ import { cr, expectedSummary, leadStatuses, plannedActions } from './expected';
 import { planSimulation, type SimulationPlan, type SubscriberStep } from './plan';
 
 const s = (...kinds: SubscriberStep['kind'][]): SubscriberStep[] =>
-  kinds.map((kind) => (kind === 'start' ? { kind, click: 'c' } : { kind })) as SubscriberStep[];
+  kinds.map((kind) => (kind === 'start' ? { kind, click: 'c' } : { kind }));
 
 describe('planSimulation', () => {
   const plan = planSimulation({ subscribers: 400, organic: 100, seed: 9, joinModes: ['request', 'direct'] });

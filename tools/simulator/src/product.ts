@@ -121,7 +121,9 @@ export function findChatRecord(data: unknown, telegramChatId: number): { id: num
   const list: unknown[] = Array.isArray(data)
     ? data
     : data && typeof data === 'object'
-      ? Object.values(data as Record<string, unknown>).flatMap((v) => (Array.isArray(v) ? v : []))
+      ? Object.values(data as Record<string, unknown>).flatMap((v): unknown[] =>
+          Array.isArray(v) ? (v as unknown[]) : [],
+        )
       : [];
   for (const item of list) {
     if (!item || typeof item !== 'object') continue;

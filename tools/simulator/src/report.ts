@@ -56,7 +56,7 @@ export function formatReport(input: {
       table([
         ['metric', 'expected', 'product', ''],
         ...SUMMARY_FIELDS.map((f) => {
-          const ok = summariesMatch({ ...c.expected }, { ...c.expected, [f]: actual[f] } as Summary);
+          const ok = summariesMatch({ ...c.expected }, { ...c.expected, [f]: actual[f] });
           return [f, String(c.expected[f]), String(actual[f] ?? '—'), ok ? '' : '<-- differs'];
         }),
       ]),

@@ -119,7 +119,7 @@ function CampaignRow({ campaign: c, onEdit }: { campaign: Campaign; onEdit: () =
           type="button"
           class="secondary"
           onClick={() =>
-            copyText(c.link).then(
+            void copyText(c.link).then(
               () => setCopied('Link copied'),
               () => setCopied('Copying is blocked here; select the link above'),
             )

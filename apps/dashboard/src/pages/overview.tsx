@@ -19,7 +19,7 @@ const COUNTERS: { field: keyof Summary; caption: string }[] = [
 
 /** Per-campaign summaries are asked a few at a time, so a long campaign list does not flood the API. */
 async function eachLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
+  const out = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
     while (next < items.length) {

@@ -56,7 +56,7 @@ function int(o: Obj, name: string, path: string): number {
     throw new MalformedUpdateError(`${path}.${name} must be an integer`);
   return v;
 }
-const str = (o: Obj, name: string): string => (typeof o[name] === 'string' ? (o[name] as string) : '');
+const str = (o: Obj, name: string): string => (typeof o[name] === 'string' ? o[name] : '');
 
 function user(o: Obj, path: string): Subscriber {
   return { id: int(o, 'id', path), username: str(o, 'username') };
@@ -73,12 +73,12 @@ function member(o: Obj, name: string, path: string): ChatMemberLike {
   const m = field(o, name, path);
   const status = m['status'];
   if (typeof status !== 'string') throw new MalformedUpdateError(`${path}.${name}.status must be a string`);
-  const u = isObj(m['user']) ? { id: int(m['user'] as Obj, 'id', `${path}.${name}.user`) } : undefined;
+  const u = isObj(m['user']) ? { id: int(m['user'], 'id', `${path}.${name}.user`) } : undefined;
   return { status, is_member: m['is_member'] === true, ...(u ? { user: u } : {}) };
 }
 function inviteLink(o: Obj): string {
   const link = o['invite_link'];
-  return isObj(link) && typeof link['invite_link'] === 'string' ? (link['invite_link'] as string) : '';
+  return isObj(link) && typeof link['invite_link'] === 'string' ? link['invite_link'] : '';
 }
 
 /**

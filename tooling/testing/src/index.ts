@@ -11,3 +11,5 @@ export { postbackStoreContract } from './postback-store.contract';
 export type { PostbackStoreFixture } from './postback-store.contract';
 export { welcomeStoreContract } from './welcome-store.contract';
 export type { WelcomeStoreFixture } from './welcome-store.contract';
+export { collectAnswers, doubles } from './answers';
+export type { Answers, ApiReader } from './answers';
