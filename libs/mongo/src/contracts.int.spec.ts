@@ -15,10 +15,11 @@ import {
   useFixture,
   welcomeStoreContract,
 } from '@subtrack/testing';
-import mongoose from 'mongoose';
+import mongoose, { type Connection } from 'mongoose';
 import { ClaimLedger } from './claims';
 import { bindModels, dropMongoDatabase, openMongoStores, type MongoStores } from './index';
 import type { PostbackDoc } from './models';
+import { planOf, shapesOf, type Direction, type IndexSpec, type QueryShape } from './query-plans';
 
 const base = process.env.MONGO_URL;
 
@@ -42,11 +43,37 @@ if (!base) {
   // Each test opens a database of its own and creates its indexes: slower than an in-process store.
   jest.setTimeout(60_000);
 
+  // Every filter and sort the stores send while the suites below run, one entry per shape (values
+  // left out), checked at the end against the indexes the stores declare. The tests' own raw
+  // connections are left out.
+  const raws = new WeakSet<Connection>();
+  const shapes = new Map<string, QueryShape>();
+  const skeleton = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(skeleton)
+      : v !== null &&
+          typeof v === 'object' &&
+          !(v instanceof Date) &&
+          Object.getPrototypeOf(v) === Object.prototype
+        ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, skeleton(x)]))
+        : '?';
+  mongoose.set(
+    'debug',
+    function (this: { conn: Connection }, collection: string, op: string, ...args: unknown[]) {
+      if (raws.has(this.conn)) return;
+      for (const shape of shapesOf(collection, op, args)) {
+        const key = JSON.stringify({ ...shape, filter: skeleton(shape.filter) });
+        if (!shapes.has(key)) shapes.set(key, shape);
+      }
+    },
+  );
+
   /** Every store on a fresh database, plus a raw connection to look underneath; all dropped on close. */
   const open = async () => {
     const url = freshDatabaseUrl(base);
     const stores: MongoStores = await openMongoStores(url);
     const raw = await mongoose.createConnection(url).asPromise();
+    raws.add(raw);
     return {
       url,
       stores,
@@ -270,6 +297,33 @@ if (!base) {
       expect(await b.claimOne(stale, now, 30_000)).toBeNull();
       // The retry is claimable when due, not only once B's lost lease would have run out.
       expect((await stores.postbacks.claimDue(now + 2000, 10, 30_000)).map((d) => d.id)).toEqual(['stale:1']);
+    });
+  });
+
+  describe('queries the stores make', () => {
+    it('are each served by an index the stores create, as MongoDB plans an index scan', () => {
+      const models = bindModels(mongoose.createConnection());
+      const indexes = new Map<string, IndexSpec[]>();
+      for (const model of Object.values(models)) {
+        const specs: IndexSpec[] = [{ keys: [['_id', 1]], unique: true }];
+        for (const [fields, options] of model.schema.indexes())
+          specs.push({
+            keys: Object.entries(fields) as [string, Direction][],
+            unique: Boolean((options as { unique?: boolean }).unique),
+          });
+        indexes.set(model.collection.collectionName, specs);
+      }
+      const scans: string[] = [];
+      for (const shape of shapes.values()) {
+        const plan = planOf(shape, indexes.get(shape.collection) ?? []);
+        if ('scan' in plan)
+          scans.push(
+            `${shape.collection}.${shape.op} ${JSON.stringify(shape.filter)} sort ${JSON.stringify(shape.sort ?? {})}: ${plan.scan}`,
+          );
+      }
+      // The suites above ran the stores' reads and guarded writes: there are many shapes to check.
+      expect(shapes.size).toBeGreaterThan(30);
+      expect(scans).toEqual([]);
     });
   });
 }
