@@ -152,9 +152,9 @@ export default tseslint.config(
   },
   {
     // The environment is parsed and validated once, in libs/config; services take the parsed
-    // configuration. Tests, tools and build configuration set up processes of their own.
+    // configuration. Tests (tooling/ too), tools and build configuration set up their own processes.
     files: ['apps/*/src/**/*.{ts,tsx}', 'libs/*/src/**/*.ts'],
-    ignores: ['libs/config/src/**', 'libs/testing/src/**', '**/*.spec.ts'],
+    ignores: ['libs/config/src/**', '**/*.spec.ts'],
     rules: {
       'no-restricted-properties': [
         'error',
