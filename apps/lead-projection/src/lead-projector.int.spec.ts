@@ -156,6 +156,31 @@ describe('LeadProjector', () => {
     ]);
   });
 
+  it('writes one journal row for a departure the recheck found before Telegram delivered it', async () => {
+    await projector.handle(log([started(1, 10, 1000), joined(1, 1010)]));
+    await projector.handle(log([foundLeft(1, 5000, { lead: 100, seq: 101 })]));
+    expect((await adapters.leads.leadsOf([1]))[0]).toMatchObject({ status: 3, found: 5000 });
+
+    // Telegram's own update of that leave arrives late, with the time it happened; another bot in
+    // the chat reporting it keeps its own row.
+    await projector.handle(log([left(1, 1020), { ...left(1, 1020), bot: 8 }]));
+    // A rejoin and a leave after the finding are new departures.
+    await projector.handle(log([joined(1, 6000), left(1, 6010)]));
+
+    const { journal, leads, derived } = await snapshot();
+    expect(journal.map((j) => [j.action, j.time, j.bot])).toEqual([
+      ['leave', 6010, 7],
+      ['join', 6000, 7],
+      ['leave', 5000, 7],
+      ['leave', 1020, 8],
+      ['join', 1010, 7],
+    ]);
+    expect(derivedEvents().filter((e) => e.type === 'JournalRecorded')).toHaveLength(5);
+    expect(derived.length).toBeGreaterThan(5);
+    expect(leads[0]).toMatchObject({ status: 3, updated: 6010 });
+    expect(leads[0]!.found).toBeUndefined();
+  });
+
   it('marks a join as organic when the subscriber had not started the bot yet', async () => {
     await projector.handle(log([joined(1, 1000), started(1, 10, 1010), left(1, 1020)]));
     const { journal } = await snapshot();

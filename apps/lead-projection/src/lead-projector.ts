@@ -3,6 +3,7 @@ import {
   LEAD_STATUS_NAMES,
   Topics,
   type InviteLinkCreated,
+  type JournalAction,
   type LeadStatusName,
   type LeadEvent,
   type MembershipEvent,
@@ -198,6 +199,7 @@ export class LeadProjector {
     const { event, seq } = logged;
     const { chat, subscriber } = event.data;
     const leads = bySubscriber.get(subscriber.id) ?? [];
+    const finding = 'foundBy' in event.data && event.data.foundBy === 'recheck';
     if ('asOf' in event.data && event.data.asOf) {
       // A recheck's finding about a lead that has moved since it was asked is stale: the update
       // that moved it already said what happened, or happened after (a rejoin).
@@ -208,18 +210,15 @@ export class LeadProjector {
     const action = journalAction(event.type);
     const paid = onChat.length > 0 ? 1 : 0;
 
-    work.journal.push({
-      id: seq,
-      account: event.account,
-      bot: event.bot,
-      chat,
-      subscriber: subscriber.id,
-      username: subscriber.username,
-      action,
-      paid,
-      time: event.time,
-    } satisfies JournalEntry);
-    work.derive(logged, { type: 'JournalRecorded', data: { entry: seq, chat, subscriber, action, paid } });
+    // Telegram's own update of a departure the recheck already found, delivered late (a backlog):
+    // the departure happened before the finding, the same bot found it, and the finding wrote the
+    // journal row. The lead's move is decided as for any update.
+    const departure = event.type === 'MemberLeft' || event.type === 'MemberBanned';
+    const alreadyFound =
+      departure &&
+      !finding &&
+      onChat.some((l) => l.found !== undefined && l.bot === event.bot && event.time <= l.found);
+    if (!alreadyFound) this.journal(logged, action, paid, work);
 
     const input = INPUT_BY_EVENT[event.type];
     const target = attributeLead(onChat, 'inviteLink' in event.data ? event.data.inviteLink : '', (l) =>
@@ -232,9 +231,33 @@ export class LeadProjector {
       username: subscriber.username,
     });
     if (!lead || changes.length === 0) return;
-    const stored: StoredLead = { ...lead, seq };
+    // A move remembers whether a recheck finding made it (see StoredLead.found).
+    const { found: _previous, ...moved } = lead as StoredLead;
+    const stored: StoredLead = finding ? { ...moved, seq, found: event.time } : { ...moved, seq };
     leads[leads.indexOf(target)] = stored;
     work.record(logged, stored, changes);
+  }
+
+  private journal(
+    logged: LoggedEvent<MembershipEvent>,
+    action: JournalAction,
+    paid: 0 | 1,
+    work: BatchWork,
+  ): void {
+    const { event, seq } = logged;
+    const { chat, subscriber } = event.data;
+    work.journal.push({
+      id: seq,
+      account: event.account,
+      bot: event.bot,
+      chat,
+      subscriber: subscriber.id,
+      username: subscriber.username,
+      action,
+      paid,
+      time: event.time,
+    } satisfies JournalEntry);
+    work.derive(logged, { type: 'JournalRecorded', data: { entry: seq, chat, subscriber, action, paid } });
   }
 }
 

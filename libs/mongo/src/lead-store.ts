@@ -43,8 +43,9 @@ const toLead = (d: LeadDoc): StoredLead => ({
   updated: d.updated,
   reached: d.reached,
   seq: d.seq,
+  ...(d.found ? { found: d.found } : {}),
 });
-const toLeadDoc = ({ id, ...lead }: StoredLead): LeadDoc => ({ _id: id, ...lead });
+const toLeadDoc = ({ id, found, ...lead }: StoredLead): LeadDoc => ({ _id: id, ...lead, found: found ?? 0 });
 const toEntry = (d: JournalDoc): JournalEntry => ({
   id: d._id,
   account: d.account,

@@ -96,6 +96,8 @@ export interface LeadDoc {
   updated: number;
   reached: number;
   seq: number;
+  /** See StoredLead.found; absent or 0 when an update made the last move. */
+  found?: number;
   /** When the membership recheck last asked Telegram about it (Unix seconds); set on insert only. */
   checked?: number;
 }
@@ -303,6 +305,7 @@ const leads = new Schema<LeadDoc>(
     updated: Number,
     reached: Number,
     seq: Number,
+    found: Number,
     checked: Number,
   },
   plain,

@@ -7,6 +7,12 @@ import type { NewWelcome } from './welcome.port';
 /** A lead as stored: the domain state plus the seq of the last event applied to it. */
 export interface StoredLead extends Lead {
   seq: number;
+  /**
+   * When the lead's last move was a membership recheck's finding (a leave or ban no update had
+   * reported yet): that finding's time. Absent when an update made the move. The update of the same
+   * departure, if Telegram delivers it late, then adds no second journal row.
+   */
+  found?: number;
 }
 
 export interface JournalEntry {

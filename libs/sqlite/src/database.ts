@@ -149,6 +149,7 @@ export function openDatabase(dataDir: string, options: { synchronous?: 'NORMAL' 
   })();
   // Files made before these columns existed get them in place.
   addColumn(db, 'leads', 'checked', 'INTEGER NOT NULL DEFAULT 0');
+  addColumn(db, 'leads', 'found', 'INTEGER NOT NULL DEFAULT 0');
   addColumn(db, 'bots', 'status', "TEXT NOT NULL DEFAULT 'ok'");
   addColumn(db, 'applied_events', 'seq', 'INTEGER NOT NULL DEFAULT -1');
   db.exec(`

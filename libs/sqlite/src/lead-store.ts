@@ -40,6 +40,7 @@ interface LeadRow {
   updated: number;
   reached: number;
   seq: number;
+  found: number;
 }
 
 const toLead = (r: LeadRow): StoredLead => ({
@@ -58,6 +59,7 @@ const toLead = (r: LeadRow): StoredLead => ({
   updated: r.updated,
   reached: r.reached,
   seq: r.seq,
+  ...(r.found ? { found: r.found } : {}),
 });
 
 export class SqliteLeadStore implements LeadStore {
@@ -79,11 +81,12 @@ export class SqliteLeadStore implements LeadStore {
     // Each write is guarded so that applying the same unit of work twice changes nothing: leads only
     // move forward in seq, journal rows and transitions are keyed by the event they came from.
     const upsertLead = db.prepare(
-      `INSERT INTO leads (id, account, campaign, chat, bot, subscriber, username, click, invite_link, status, start_time, join_time, updated, reached, seq)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO leads (id, account, campaign, chat, bot, subscriber, username, click, invite_link, status, start_time, join_time, updated, reached, seq, found)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET username = excluded.username, click = excluded.click,
          invite_link = excluded.invite_link, status = excluded.status,
-         join_time = excluded.join_time, updated = excluded.updated, reached = excluded.reached, seq = excluded.seq
+         join_time = excluded.join_time, updated = excluded.updated, reached = excluded.reached, seq = excluded.seq,
+         found = excluded.found
        WHERE excluded.seq > leads.seq`,
     );
     const insertJournal = db.prepare(
@@ -152,6 +155,7 @@ export class SqliteLeadStore implements LeadStore {
           lead.updated,
           lead.reached,
           lead.seq,
+          lead.found ?? 0,
         );
         if (written.changes === 0 || before === lead.status) continue;
         if (before !== undefined) counts.leads.add(lead.account, [lead.campaign, before], lead.startTime, -1);

@@ -193,6 +193,18 @@ export function leadStoreContract(name: string, factory: () => Promise<StoreFixt
         await commit({ leads: [created] });
         expect(await store().leadsOf([created.subscriber])).toEqual([approved]);
       });
+
+      it('keeps the time of a recheck finding that moved a lead, until a later move made by an update', async () => {
+        const created = storedLead({ id: 320, seq: 320, status: approve, startTime: T });
+        const found = { ...created, status: cancel, updated: T + 600, seq: 330, found: T + 600 };
+        await commit({ leads: [created] });
+        await commit({ leads: [found] });
+        expect(await store().leadsOf([created.subscriber])).toEqual([found]);
+
+        const { found: _found, ...rejoined } = { ...found, status: approve, updated: T + 700, seq: 340 };
+        await commit({ leads: [rejoined] });
+        expect(await store().leadsOf([created.subscriber])).toEqual([rejoined]);
+      });
     });
 
     describe('journal', () => {
