@@ -232,8 +232,7 @@ export class LeadProjector {
     });
     if (!lead || changes.length === 0) return;
     // A move remembers whether a recheck finding made it (see StoredLead.found).
-    const { found: _previous, ...moved } = lead as StoredLead;
-    const stored: StoredLead = finding ? { ...moved, seq, found: event.time } : { ...moved, seq };
+    const stored: StoredLead = { ...lead, seq, found: finding ? event.time : undefined };
     leads[leads.indexOf(target)] = stored;
     work.record(logged, stored, changes);
   }
