@@ -41,12 +41,52 @@ interface Wall {
   second: number;
 }
 
-function wall(unix: number, tz: string): Wall {
+/** The wall clock in the zone, asked of Intl: exact, and the slowest step of every date shown. */
+function intlWall(unix: number, tz: string): Wall {
   const p: Record<string, number> = {};
   for (const part of formatter(tz).formatToParts(new Date(unix * 1000))) {
     if (part.type !== 'literal') p[part.type] = Number(part.value);
   }
   return { year: p.year!, month: p.month!, day: p.day!, hour: p.hour!, minute: p.minute!, second: p.second! };
+}
+
+/** Seconds the zone is ahead of UTC at that moment. */
+function intlOffset(unix: number, tz: string): number {
+  const w = intlWall(unix, tz);
+  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) / 1000 - unix;
+}
+
+// A zone's offset per UTC hour: a page of 100 rows, or a series of a year, asks Intl once per hour
+// it touches instead of once per date. An hour whose two ends disagree holds a change of offset
+// (DST, or a zone's own history at half hours) and is asked of Intl moment by moment. Bounded, so
+// odd inputs cannot grow it without end.
+const hourOffsets = new Map<string, number>();
+const HOUR_OFFSETS_KEPT = 100_000;
+const CHANGES_WITHIN = Number.NaN;
+
+function offsetAt(unix: number, tz: string): number {
+  const hour = Math.floor(unix / 3600) * 3600;
+  const key = `${tz}|${hour}`;
+  let offset = hourOffsets.get(key);
+  if (offset === undefined) {
+    const first = intlOffset(hour, tz);
+    offset = first === intlOffset(hour + 3599, tz) ? first : CHANGES_WITHIN;
+    if (hourOffsets.size >= HOUR_OFFSETS_KEPT) hourOffsets.clear();
+    hourOffsets.set(key, offset);
+  }
+  return Number.isNaN(offset) ? intlOffset(unix, tz) : offset;
+}
+
+function wall(unix: number, tz: string): Wall {
+  const t = new Date((unix + offsetAt(unix, tz)) * 1000);
+  return {
+    year: t.getUTCFullYear(),
+    month: t.getUTCMonth() + 1,
+    day: t.getUTCDate(),
+    hour: t.getUTCHours(),
+    minute: t.getUTCMinutes(),
+    second: t.getUTCSeconds(),
+  };
 }
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
@@ -78,11 +118,6 @@ export function localDay(unix: number, tz: string): string {
   return day;
 }
 
-function offsetAt(unix: number, tz: string): number {
-  const w = wall(unix, tz);
-  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) / 1000 - unix;
-}
-
 // A zone's midnights do not change while the process runs: each is computed once (a series over a
 // year asks for 366 of them per request). Bounded, so odd inputs cannot grow it without end.
 const dayStarts = new Map<string, number>();
@@ -110,11 +145,20 @@ function computeDayStart(day: string, tz: string): number {
   return guess;
 }
 
+// Calendars do not change either: a series of a year walks the same days request after request.
+const nextDays = new Map<string, string>();
+
 /** The next calendar day after `YYYY-MM-DD`. */
 export function nextDay(day: string): string {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  const t = new Date(Date.UTC(y, m - 1, d + 1));
-  return `${pad(t.getUTCFullYear(), 4)}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`;
+  let next = nextDays.get(day);
+  if (next === undefined) {
+    const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+    const t = new Date(Date.UTC(y, m - 1, d + 1));
+    next = `${pad(t.getUTCFullYear(), 4)}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`;
+    if (nextDays.size >= DAY_STARTS_KEPT) nextDays.clear();
+    nextDays.set(day, next);
+  }
+  return next;
 }
 
 export interface DaySlice {

@@ -48,6 +48,42 @@ describe('formatDateTime', () => {
     expect(formatDateTime(utc('2026-11-01T05:30:00Z'), NY)).toBe('2026-11-01 01:30:00');
     expect(formatDateTime(utc('2026-11-01T06:30:00Z'), NY)).toBe('2026-11-01 01:30:00');
   });
+
+  // Dates are worked out from an offset kept per zone and hour; Intl, asked directly, is the truth.
+  // Every 59 seconds over the days around each 2026 change of offset in zones whose changes fall
+  // on the hour, on the half hour (Lord Howe's 30-minute DST), at midnight (Santiago) or at :45
+  // (Chatham), so some probes land in the seconds right after a change.
+  const formats = new Map<string, Intl.DateTimeFormat>();
+  const intl = (unix: number, tz: string): string => {
+    const format =
+      formats.get(tz) ??
+      new Intl.DateTimeFormat('en-US', {
+        timeZone: tz,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+      });
+    formats.set(tz, format);
+    const p = Object.fromEntries(format.formatToParts(new Date(unix * 1000)).map((x) => [x.type, x.value]));
+    return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
+  };
+  it.each([
+    [NY, ['2026-03-08', '2026-11-01']],
+    ['Europe/London', ['2026-03-29', '2026-10-25']],
+    ['Australia/Lord_Howe', ['2026-04-05', '2026-10-04']],
+    ['America/Santiago', ['2026-04-05', '2026-09-06']],
+    ['Pacific/Chatham', ['2026-04-05', '2026-09-27']],
+    ['Asia/Kathmandu', ['2026-06-01']],
+  ])('equals Intl to the second around the changes of offset in %s', (tz, days) => {
+    for (const day of days)
+      for (let t = utc(`${day}T00:00:00Z`) - 36 * HOUR; t < utc(`${day}T00:00:00Z`) + 36 * HOUR; t += 59)
+        if (formatDateTime(t, tz) !== intl(t, tz))
+          throw new Error(`${tz} at ${t}: ${formatDateTime(t, tz)}, Intl says ${intl(t, tz)}`);
+  });
 });
 
 describe('localDay', () => {
