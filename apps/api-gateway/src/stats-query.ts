@@ -82,12 +82,10 @@ export class StatsQuery {
         fromDay: plan.rollups.from ?? '0000-01-01',
         toDay: plan.rollups.to,
       };
-      const [byDayLeads, byDayOrganic] = await Promise.all([
-        this.stats.leadRollups(rollupScope),
-        this.stats.organicRollups(rollupScope),
+      [leads, organic] = await Promise.all([
+        this.stats.leadTotals(rollupScope),
+        this.stats.organicTotals(rollupScope),
       ]);
-      for (const c of byDayLeads.values()) leads = addLeadCounters(leads, c);
-      for (const c of byDayOrganic.values()) organic = addOrganicCounters(organic, c);
     }
     for (const stretch of plan.live) {
       const counted = await this.live(account, f, stretch.from, stretch.to);

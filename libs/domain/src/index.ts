@@ -22,6 +22,6 @@ export {
   MAX_RETRY_MS,
 } from './postback/postback';
 export type { Templates, MacroValues, RetryOptions } from './postback/postback';
-export { planBuckets, bucketOf, BUCKET_SIZES } from './stats/buckets';
+export { planBuckets, bucketOf, BUCKET_SIZES, LONG_BUCKET_SIZES } from './stats/buckets';
 export type { BucketPlan, BucketSize, Stretch } from './stats/buckets';
 export { TokenBuckets } from './limits/token-buckets';

@@ -25,7 +25,8 @@ export const COUNTED = {
 /**
  * Row counts of a large collection per account, dimension values, day and hour, so that a total
  * over millions of rows sums a few hundred documents and counts at most two partial hours of rows,
- * and still equals a `countDocuments` to the second: the embedded store's plan (`planBuckets`).
+ * and still equals a `countDocuments` to the second: `planBuckets` over a day and an hour (the
+ * embedded store adds thirty days above them; here that would need a backfill of guarded counts).
  *
  * Without transactions a count cannot commit with its row. It is written before the rows instead,
  * each change guarded by the seq of the event that made it (`GuardedCounts`): a redelivered batch

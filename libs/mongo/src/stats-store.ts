@@ -1,4 +1,6 @@
 import {
+  addLeadCounters,
+  addOrganicCounters,
   emptyLeadCounters,
   emptyOrganicCounters,
   type LeadCounters,
@@ -61,6 +63,18 @@ export class MongoStatsStore implements StatsStore {
       .lean<OrganicRollupDoc[]>()
       .exec();
     return sumPerDay(docs, ORGANIC_COUNTERS);
+  }
+
+  async leadTotals(scope: RollupScope): Promise<LeadCounters> {
+    let sum = emptyLeadCounters();
+    for (const c of (await this.leadRollups(scope)).values()) sum = addLeadCounters(sum, c);
+    return sum;
+  }
+
+  async organicTotals(scope: RollupScope): Promise<OrganicCounters> {
+    let sum = emptyOrganicCounters();
+    for (const c of (await this.organicRollups(scope)).values()) sum = addOrganicCounters(sum, c);
+    return sum;
   }
 
   async reset(): Promise<void> {

@@ -32,6 +32,9 @@ export interface StatsStore {
   apply(increments: readonly RollupIncrement[]): Promise<void>;
   leadRollups(scope: RollupScope): Promise<Map<string, LeadCounters>>;
   organicRollups(scope: RollupScope): Promise<Map<string, OrganicCounters>>;
+  /** The scope's days summed: a summary's numbers, without a map of days to build. */
+  leadTotals(scope: RollupScope): Promise<LeadCounters>;
+  organicTotals(scope: RollupScope): Promise<OrganicCounters>;
   /** Drops every rollup and what was counted (before a rebuild). */
   reset(): Promise<void>;
 }

@@ -43,4 +43,59 @@ describe('counts kept beside the leads, the journal and first entries', () => {
     expect(await answers(reopened)).toEqual(before);
     await reopened.close();
   });
+
+  it('give totals over months equal to a recount, and gain their thirty-day counters on reopening a file without them', async () => {
+    const DAY = 86_400;
+    const first = openEmbedded(dir, { log: () => undefined });
+    // Leads every 7 hours 13 minutes over 200 days, so ranges cut months, days and hours anywhere.
+    const times = Array.from({ length: 665 }, (_, i) => T - 100 * DAY + i * 25_980);
+    await first.leads.commit(
+      unitOfWork({
+        leads: times.map((t, i) =>
+          storedLead({ id: i + 1, subscriber: 100 + i, campaign: 1 + (i % 3), startTime: t }),
+        ),
+      }),
+    );
+    const ranges: [number | undefined, number | undefined][] = [
+      [undefined, undefined],
+      [T - 95 * DAY + 123, T + 50 * DAY - 7],
+      [T - 31 * DAY, T - 1],
+      [undefined, T + 3 * DAY + 17],
+      [T - 61 * DAY + 3601, undefined],
+    ];
+    const totals = async (a: typeof first) => {
+      const out: number[] = [];
+      for (const [from, to] of ranges)
+        out.push(
+          (
+            await a.leads.listLeads({
+              account: 1,
+              ...(from !== undefined ? { from } : {}),
+              ...(to !== undefined ? { to } : {}),
+              limit: 1,
+              offset: 0,
+            })
+          ).total,
+        );
+      return out;
+    };
+    const recount = ranges.map(
+      ([from, to]) => times.filter((t) => (from ?? -Infinity) <= t && t <= (to ?? Infinity)).length,
+    );
+    expect(await totals(first)).toEqual(recount);
+    const months = () =>
+      first.db.prepare('SELECT COUNT(*) AS n FROM lead_counts WHERE size = 2592000').get() as { n: number };
+    expect(months().n).toBeGreaterThan(0);
+    // A file written before the thirty-day counters existed.
+    first.db.exec('DELETE FROM lead_counts WHERE size = 2592000');
+    await first.close();
+
+    const reopened = openEmbedded(dir, { log: () => undefined });
+    expect(await totals(reopened)).toEqual(recount);
+    const month = reopened.db.prepare('SELECT SUM(n) AS n FROM lead_counts WHERE size = 2592000').get() as {
+      n: number;
+    };
+    expect(month.n).toBe(times.length);
+    await reopened.close();
+  });
 });

@@ -1,4 +1,4 @@
-import { BUCKET_SIZES, bucketOf, planBuckets } from '@subtrack/domain';
+import { LONG_BUCKET_SIZES, bucketOf, planBuckets } from '@subtrack/domain';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './database';
 import { StatementCache } from './statements';
@@ -16,10 +16,13 @@ export interface CountedTable {
   only?: string;
 }
 
+/** Thirty days, a day and an hour: the embedded store's bucket sizes. */
+const SIZES = LONG_BUCKET_SIZES;
+
 /**
- * Row counts of a large table per account, dimension values, day and hour, written in the same
- * transaction as the rows, so that a total over millions of rows sums a few hundred counters and
- * counts at most two partial hours of rows, and still equals a COUNT(*) to the second.
+ * Row counts of a large table per account, dimension values, thirty days, day and hour, written in
+ * the same transaction as the rows, so that a total over millions of rows sums a few hundred
+ * counters and counts at most two partial hours of rows, and still equals a COUNT(*) to the second.
  */
 export class BucketCounts {
   private readonly pending = new Map<string, { values: Value[]; n: number }>();
@@ -40,7 +43,7 @@ export class BucketCounts {
 
   /** Counts `delta` rows of `account` with these dimension values at `time`; written by `flush`. */
   add(account: number, values: readonly Value[], time: number, delta: 1 | -1): void {
-    for (const size of BUCKET_SIZES) {
+    for (const size of SIZES) {
       const bucket = bucketOf(time, size);
       const key = `${account}|${size}|${bucket}|${values.join('|')}`;
       const entry = this.pending.get(key);
@@ -77,7 +80,7 @@ export class BucketCounts {
     };
     const set = filters.filter(([, v]) => v !== undefined) as [string, Value][];
     const key = by ?? "''";
-    const plan = planBuckets(from, to);
+    const plan = planBuckets(from, to, SIZES);
     for (const b of plan.buckets) {
       const [bounds, params] = range('bucket', b.from, b.to);
       const sql = `SELECT ${key} AS key, SUM(n) AS n FROM ${this.table.counts}
@@ -152,10 +155,26 @@ export function countsSchema(t: CountedTable): string {
 /** Fills a new counts table from the rows already there (a file made before it existed). */
 export function backfillCounts(db: Db, t: CountedTable): void {
   const dims = t.dims.join(', ');
-  for (const size of BUCKET_SIZES)
+  for (const size of SIZES)
     db.exec(
       `INSERT INTO ${t.counts} (account, size, bucket, ${dims}, n)
        SELECT account, ${size}, (${t.time} / ${size}) * ${size} AS b, ${dims}, COUNT(*) FROM ${t.rows}
        ${t.only ? `WHERE ${t.only}` : ''} GROUP BY account, b, ${dims}`,
     );
+}
+
+/**
+ * Adds the counters of a bucket size that came after the others (thirty days) to a file that has
+ * counts without them, summed from its day counters; a no-op once they are there.
+ */
+export function addMissingSizes(db: Db, t: CountedTable): void {
+  const [largest, next] = SIZES;
+  const has = db.prepare(`SELECT 1 FROM ${t.counts} WHERE size = ? LIMIT 1`);
+  if (has.get(largest) || !has.get(next)) return;
+  const dims = t.dims.join(', ');
+  db.exec(
+    `INSERT INTO ${t.counts} (account, size, bucket, ${dims}, n)
+     SELECT account, ${largest}, (bucket / ${largest}) * ${largest} AS b, ${dims}, SUM(n) FROM ${t.counts}
+     WHERE size = ${next} GROUP BY account, b, ${dims}`,
+  );
 }

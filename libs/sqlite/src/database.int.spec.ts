@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { leadCounters, leadIncrement, organicCounters, organicIncrement } from '@subtrack/testing';
 import { openDatabase, type Db } from './database';
+import { openEmbedded } from './index';
 
 /** How SQLite would run `sql`, one step per line. */
 const planOf = (db: Db, sql: string, ...params: unknown[]): string =>
@@ -47,6 +49,42 @@ describe('embedded database file', () => {
       }
     } finally {
       db.close();
+    }
+  });
+
+  it('gives a file made before the account-wide rollups those rollups, summed from the others', async () => {
+    const old = openEmbedded(dir, { log: () => undefined });
+    await old.stats.apply([
+      leadIncrement({ order: 16, campaign: 1, day: '2025-01-14', counter: 'starts' }),
+      leadIncrement({ order: 32, campaign: 2, day: '2025-01-14', counter: 'starts' }),
+      leadIncrement({ order: 48, campaign: 2, day: '2025-01-15', counter: 'confirms' }),
+      organicIncrement({ order: 64, chat: -100, day: '2025-01-15', counter: 'joins' }),
+      organicIncrement({ order: 80, chat: -200, day: '2025-01-16', counter: 'leaves' }),
+      leadIncrement({ order: 96, account: 2, campaign: 9, day: '2025-01-14', counter: 'starts' }),
+    ]);
+    old.db.exec('DROP TABLE rollup_account_days');
+    await old.close();
+
+    const reopened = openEmbedded(dir, { log: () => undefined });
+    try {
+      const scope = { account: 1, fromDay: '2025-01-01', toDay: '2025-12-31' };
+      expect(await reopened.stats.leadRollups(scope)).toEqual(
+        new Map([
+          ['2025-01-14', leadCounters({ starts: 2 })],
+          ['2025-01-15', leadCounters({ confirms: 1 })],
+        ]),
+      );
+      expect(await reopened.stats.organicRollups(scope)).toEqual(
+        new Map([
+          ['2025-01-15', organicCounters({ joins: 1 })],
+          ['2025-01-16', organicCounters({ leaves: 1 })],
+        ]),
+      );
+      expect(await reopened.stats.leadRollups({ ...scope, account: 2 })).toEqual(
+        new Map([['2025-01-14', leadCounters({ starts: 1 })]]),
+      );
+    } finally {
+      await reopened.close();
     }
   });
 });

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
-import { COUNTED, backfillCounts, countsSchema } from './bucket-counts';
+import { COUNTED, addMissingSizes, backfillCounts, countsSchema } from './bucket-counts';
 
 export type Db = Database.Database;
 
@@ -100,13 +100,13 @@ CREATE TABLE IF NOT EXISTS rollup_leads (
   trashes INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (account, campaign, day)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS rollup_leads_account_day ON rollup_leads(account, day);
+DROP INDEX IF EXISTS rollup_leads_account_day;
 CREATE TABLE IF NOT EXISTS rollup_organic (
   account INTEGER NOT NULL, chat INTEGER NOT NULL, day TEXT NOT NULL, joins INTEGER NOT NULL DEFAULT 0,
   leaves INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (account, chat, day)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS rollup_organic_account_day ON rollup_organic(account, day);
+DROP INDEX IF EXISTS rollup_organic_account_day;
 CREATE TABLE IF NOT EXISTS welcomes (
   id TEXT PRIMARY KEY, account INTEGER NOT NULL, bot INTEGER NOT NULL, campaign INTEGER NOT NULL,
   chat INTEGER NOT NULL, lead INTEGER NOT NULL, subscriber INTEGER NOT NULL, update_id INTEGER NOT NULL,
@@ -122,6 +122,17 @@ CREATE TABLE IF NOT EXISTS signing_secrets (
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS stats_checkpoints (part INTEGER PRIMARY KEY, seq INTEGER NOT NULL);
 `;
+
+const ROLLUP_COUNTERS = 'starts, holds, confirms, cancels, trashes, joins, leaves';
+
+/** Every daily counter of an account over all its campaigns and chats. */
+const ACCOUNT_DAYS_SCHEMA = `
+CREATE TABLE rollup_account_days (
+  account INTEGER NOT NULL, day TEXT NOT NULL, starts INTEGER NOT NULL DEFAULT 0, holds INTEGER NOT NULL DEFAULT 0,
+  confirms INTEGER NOT NULL DEFAULT 0, cancels INTEGER NOT NULL DEFAULT 0, trashes INTEGER NOT NULL DEFAULT 0,
+  joins INTEGER NOT NULL DEFAULT 0, leaves INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (account, day)
+) WITHOUT ROWID;`;
 
 /**
  * Opens (creating when needed) the embedded database file. WAL with synchronous=NORMAL: a committed
@@ -139,12 +150,28 @@ export function openDatabase(dataDir: string, options: { synchronous?: 'NORMAL' 
   const missing = Object.values(COUNTED).filter(
     (t) => !db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(t.counts),
   );
+  const accountDaysMissing = !db
+    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'rollup_account_days'")
+    .get();
   db.exec(SCHEMA);
-  // Counts tables came after the rows they count: a file made before them is counted once, here.
+  // Counts tables came after the rows they count: a file made before them is counted once, here,
+  // in the transaction that makes them. So do the account-wide rollups, from the others.
   db.transaction(() => {
     for (const t of missing) {
       db.exec(countsSchema(t));
       backfillCounts(db, t);
+    }
+    for (const t of Object.values(COUNTED)) addMissingSizes(db, t);
+    if (accountDaysMissing) {
+      db.exec(ACCOUNT_DAYS_SCHEMA);
+      db.exec(`INSERT INTO rollup_account_days (account, day, ${ROLLUP_COUNTERS})
+        SELECT account, day, ${ROLLUP_COUNTERS.split(', ')
+          .map((c) => `SUM(${c})`)
+          .join(', ')} FROM (
+          SELECT account, day, starts, holds, confirms, cancels, trashes, 0 AS joins, 0 AS leaves FROM rollup_leads
+          UNION ALL
+          SELECT account, day, 0, 0, 0, 0, 0, joins, leaves FROM rollup_organic
+        ) GROUP BY account, day`);
     }
   })();
   // Files made before these columns existed get them in place.

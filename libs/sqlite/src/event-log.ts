@@ -27,6 +27,7 @@ export class SqliteEventLog implements EventLog {
   private readonly appendMany;
   private readonly readAfter;
   private readonly readOffset;
+  private readonly countAfter;
   private readonly writeOffset;
   private readonly deleteOffset;
   private readonly deadLetter;
@@ -41,6 +42,10 @@ export class SqliteEventLog implements EventLog {
     });
     this.readAfter = db.prepare<[Topic, number, number], Row>(
       'SELECT seq, payload FROM events WHERE topic = ? AND seq > ? ORDER BY seq LIMIT ?',
+    );
+    // Asked on every statistics request (are the rollups current?) and every metrics scrape.
+    this.countAfter = db.prepare<[Topic, number], { n: number }>(
+      'SELECT COUNT(*) AS n FROM events WHERE topic = ? AND seq > ?',
     );
     this.readOffset = db.prepare<[string, Topic], { seq: number }>(
       'SELECT seq FROM consumer_offsets WHERE grp = ? AND topic = ?',
@@ -138,10 +143,7 @@ export class SqliteEventLog implements EventLog {
   }
 
   async lag(group: string, topic: Topic): Promise<number> {
-    const row = this.db
-      .prepare<[Topic, number], { n: number }>('SELECT COUNT(*) AS n FROM events WHERE topic = ? AND seq > ?')
-      .get(topic, this.committed(group, topic));
-    return row?.n ?? 0;
+    return this.countAfter.get(topic, this.committed(group, topic))?.n ?? 0;
   }
 
   /** The position a group has committed on a topic (0 before its first batch). */

@@ -2,7 +2,23 @@ import type { Statement } from 'better-sqlite3';
 import type { LeadCounters, OrganicCounters } from '@subtrack/domain';
 import type { RollupIncrement, RollupScope, StatsStore } from '@subtrack/ports';
 import type { Db } from './database';
-import { StatementCache, where } from './statements';
+import { StatementCache } from './statements';
+
+const LEAD_COUNTERS = ['starts', 'holds', 'confirms', 'cancels', 'trashes'] as const;
+const ORGANIC_COUNTERS = ['joins', 'leaves'] as const;
+
+const leadCounters = (r: readonly (string | number)[], at: number): LeadCounters => ({
+  starts: r[at] as number,
+  holds: r[at + 1] as number,
+  confirms: r[at + 2] as number,
+  cancels: r[at + 3] as number,
+  trashes: r[at + 4] as number,
+});
+
+const organicCounters = (r: readonly (string | number)[], at: number): OrganicCounters => ({
+  joins: r[at] as number,
+  leaves: r[at + 1] as number,
+});
 
 export class SqliteStatsStore implements StatsStore {
   private readonly statements: StatementCache;
@@ -13,11 +29,22 @@ export class SqliteStatsStore implements StatsStore {
     const counterSql = (table: string, key: string, counter: string) =>
       `INSERT INTO ${table} (account, ${key}, day, ${counter}) VALUES (?, ?, ?, ?)
        ON CONFLICT (account, ${key}, day) DO UPDATE SET ${counter} = ${counter} + excluded.${counter}`;
+    // Every counter is also kept per account and day over all campaigns and chats, so that the
+    // account's summary and series read one row a day, however many campaigns it runs.
+    const accountSql = (counter: string) =>
+      `INSERT INTO rollup_account_days (account, day, ${counter}) VALUES (?, ?, ?)
+       ON CONFLICT (account, day) DO UPDATE SET ${counter} = ${counter} + excluded.${counter}`;
     const add = new Map<string, Statement<[number, number, string, number]>>();
-    for (const c of ['starts', 'holds', 'confirms', 'cancels', 'trashes'])
-      add.set(`lead:${c}`, db.prepare(counterSql('rollup_leads', 'campaign', c)));
-    for (const c of ['joins', 'leaves'])
-      add.set(`organic:${c}`, db.prepare(counterSql('rollup_organic', 'chat', c)));
+    const addToAccount = new Map<string, Statement<[number, string, number]>>();
+    const kinds = [
+      ['lead', LEAD_COUNTERS, 'rollup_leads', 'campaign'],
+      ['organic', ORGANIC_COUNTERS, 'rollup_organic', 'chat'],
+    ] as const;
+    for (const [kind, counters, table, key] of kinds)
+      for (const c of counters) {
+        add.set(`${kind}:${c}`, db.prepare(counterSql(table, key, c)));
+        addToAccount.set(`${kind}:${c}`, db.prepare(accountSql(c)));
+      }
     const readCheckpoint = db.prepare<[number], { seq: number }>(
       'SELECT seq FROM stats_checkpoints WHERE part = ?',
     );
@@ -46,7 +73,15 @@ export class SqliteStatsStore implements StatsStore {
         if (sum) sum.n += 1;
         else sums.set(id, { counter, account: inc.account, key, day: inc.day, n: 1 });
       }
-      for (const s of sums.values()) add.get(s.counter)!.run(s.account, s.key, s.day, s.n);
+      const accountDays = new Map<string, { counter: string; account: number; day: string; n: number }>();
+      for (const s of sums.values()) {
+        add.get(s.counter)!.run(s.account, s.key, s.day, s.n);
+        const id = `${s.counter}|${s.account}|${s.day}`;
+        const sum = accountDays.get(id);
+        if (sum) sum.n += s.n;
+        else accountDays.set(id, { counter: s.counter, account: s.account, day: s.day, n: s.n });
+      }
+      for (const s of accountDays.values()) addToAccount.get(s.counter)!.run(s.account, s.day, s.n);
       for (const [part, seq] of applied) writeCheckpoint.run(part, seq);
     });
   }
@@ -56,35 +91,63 @@ export class SqliteStatsStore implements StatsStore {
   }
 
   async leadRollups(scope: RollupScope): Promise<Map<string, LeadCounters>> {
-    const w = where([
-      ['account = ?', scope.account],
-      ['campaign = ?', scope.campaign],
-      ['day >= ?', scope.fromDay],
-      ['day <= ?', scope.toDay],
-    ]);
-    const rows = this.statements
-      .get(
-        `SELECT day, SUM(starts) AS starts, SUM(holds) AS holds, SUM(confirms) AS confirms, SUM(cancels) AS cancels,
-           SUM(trashes) AS trashes FROM rollup_leads ${w.sql} GROUP BY day`,
-      )
-      .all(...w.params) as (LeadCounters & { day: string })[];
-    return new Map(rows.map(({ day, ...c }) => [day, c]));
+    const days = new Map<string, LeadCounters>();
+    for (const r of this.read('lead', scope, 'days')) days.set(r[0] as string, leadCounters(r, 1));
+    return days;
   }
 
   async organicRollups(scope: RollupScope): Promise<Map<string, OrganicCounters>> {
-    const w = where([
-      ['account = ?', scope.account],
-      ['chat = ?', scope.chat],
-      ['day >= ?', scope.fromDay],
-      ['day <= ?', scope.toDay],
-    ]);
-    const rows = this.statements
-      .get(`SELECT day, SUM(joins) AS joins, SUM(leaves) AS leaves FROM rollup_organic ${w.sql} GROUP BY day`)
-      .all(...w.params) as (OrganicCounters & { day: string })[];
-    return new Map(rows.map(({ day, ...c }) => [day, c]));
+    const days = new Map<string, OrganicCounters>();
+    for (const r of this.read('organic', scope, 'days')) days.set(r[0] as string, organicCounters(r, 1));
+    return days;
+  }
+
+  async leadTotals(scope: RollupScope): Promise<LeadCounters> {
+    return leadCounters(this.read('lead', scope, 'totals')[0]!, 0);
+  }
+
+  async organicTotals(scope: RollupScope): Promise<OrganicCounters> {
+    return organicCounters(this.read('organic', scope, 'totals')[0]!, 0);
+  }
+
+  /**
+   * A scope's rows as arrays: one per day (the day, then the counters), or one row of sums. The
+   * whole account is read from its own table, one row a day; a campaign or a chat from its table's
+   * primary key. Both ways read only the days asked for.
+   */
+  private read(
+    kind: 'lead' | 'organic',
+    scope: RollupScope,
+    shape: 'days' | 'totals',
+  ): (string | number)[][] {
+    const counters = kind === 'lead' ? LEAD_COUNTERS : ORGANIC_COUNTERS;
+    const key = kind === 'lead' ? scope.campaign : scope.chat;
+    const params: (string | number)[] = [scope.account];
+    let from = 'rollup_account_days WHERE account = ?';
+    if (key !== undefined) {
+      from =
+        kind === 'lead'
+          ? 'rollup_leads WHERE account = ? AND campaign = ?'
+          : 'rollup_organic WHERE account = ? AND chat = ?';
+      params.push(key);
+    }
+    params.push(scope.fromDay, scope.toDay);
+    const sql =
+      shape === 'totals'
+        ? `SELECT ${counters.map((c) => `COALESCE(SUM(${c}), 0)`).join(', ')} FROM ${from} AND day >= ? AND day <= ?`
+        : // A day of the account with only the other kind of activity is left out, as the
+          // per-campaign and per-chat tables have no row for it.
+          `SELECT day, ${counters.join(', ')} FROM ${from} AND day >= ? AND day <= ?
+           ${key === undefined ? `AND ${counters.join(' + ')} > 0` : ''}`;
+    return this.statements
+      .get(sql)
+      .raw(true)
+      .all(...params) as (string | number)[][];
   }
 
   async reset(): Promise<void> {
-    this.db.exec('DELETE FROM rollup_leads; DELETE FROM rollup_organic; DELETE FROM stats_checkpoints;');
+    this.db.exec(
+      'DELETE FROM rollup_leads; DELETE FROM rollup_organic; DELETE FROM rollup_account_days; DELETE FROM stats_checkpoints;',
+    );
   }
 }

@@ -105,6 +105,51 @@ export function statsStoreContract(name: string, factory: () => Promise<StoreFix
       expect(await organicRollups({ account: 2 })).toEqual(new Map([[D15, organicCounters({ joins: 1 })]]));
     });
 
+    it('sums the days of a scope into totals, zero where nothing was counted', async () => {
+      await store().apply([...first, ...second]);
+      const scopes: object[] = [
+        {},
+        { campaign: 1 },
+        { campaign: 2, chat: C1 },
+        { chat: C2 },
+        { fromDay: D15, toDay: D15 },
+        { fromDay: D16 },
+        { account: 2 },
+        { account: 3 },
+      ];
+      for (const q of scopes) {
+        const scope = { account: 1, fromDay: D14, toDay: D16, ...q };
+        let leads = leadCounters({});
+        for (const c of (await store().leadRollups(scope)).values())
+          leads = leadCounters({
+            starts: leads.starts + c.starts,
+            holds: leads.holds + c.holds,
+            confirms: leads.confirms + c.confirms,
+            cancels: leads.cancels + c.cancels,
+            trashes: leads.trashes + c.trashes,
+          });
+        let organic = organicCounters({});
+        for (const c of (await store().organicRollups(scope)).values())
+          organic = organicCounters({ joins: organic.joins + c.joins, leaves: organic.leaves + c.leaves });
+        expect({
+          scope,
+          leads: await store().leadTotals(scope),
+          organic: await store().organicTotals(scope),
+        }).toEqual({
+          scope,
+          leads,
+          organic,
+        });
+      }
+      expect(await store().leadTotals({ account: 1, fromDay: D14, toDay: D16 })).toEqual(
+        leadCounters({ starts: 7, holds: 1, confirms: 1, cancels: 1, trashes: 1 }),
+      );
+      expect(await store().organicTotals({ account: 1, fromDay: D14, toDay: D16, chat: C1 })).toEqual(
+        organicCounters({ joins: 2, leaves: 1 }),
+      );
+      expect(await store().leadTotals({ account: 3, fromDay: D14, toDay: D16 })).toEqual(leadCounters({}));
+    });
+
     it('changes nothing when batches are delivered again', async () => {
       await store().apply(first);
       await store().apply(second);

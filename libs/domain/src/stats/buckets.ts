@@ -1,6 +1,11 @@
 /** Sizes of the count buckets kept beside large tables, largest first: a day and an hour. */
 export const BUCKET_SIZES = [86_400, 3_600] as const;
-export type BucketSize = (typeof BUCKET_SIZES)[number];
+/**
+ * Thirty days above them: a total over all of an account's years then reads a dozen counters a
+ * year per combination of dimension values instead of 365.
+ */
+export const LONG_BUCKET_SIZES = [2_592_000, ...BUCKET_SIZES] as const;
+export type BucketSize = (typeof LONG_BUCKET_SIZES)[number];
 
 /** A half-open stretch of Unix seconds; infinite ends stand for "no bound". */
 export interface Stretch {
@@ -19,19 +24,30 @@ export interface BucketPlan {
 export const bucketOf = (time: number, size: BucketSize): number => Math.floor(time / size) * size;
 
 /**
- * Splits an inclusive range of Unix seconds into whole days, then whole hours at its edges, then
- * the seconds left over, so that a total over millions of rows reads a few hundred counters and
- * counts at most two partial hours of rows, and still equals a recount to the second.
+ * Splits an inclusive range of Unix seconds into whole buckets of the largest size, then of the
+ * next sizes at its edges, then the seconds left over, so that a total over millions of rows reads
+ * a few hundred counters and counts at most two partial hours of rows, and still equals a recount
+ * to the second. Each size must divide the one before it.
  */
-export function planBuckets(from: number | undefined, to: number | undefined): BucketPlan {
+export function planBuckets(
+  from: number | undefined,
+  to: number | undefined,
+  sizes: readonly BucketSize[] = BUCKET_SIZES,
+): BucketPlan {
   const plan: BucketPlan = { buckets: [], rows: [] };
-  split(from ?? -Infinity, to === undefined ? Infinity : to + 1, 0, plan);
+  split(from ?? -Infinity, to === undefined ? Infinity : to + 1, sizes, 0, plan);
   return plan;
 }
 
-function split(from: number, to: number, level: number, plan: BucketPlan): void {
+function split(
+  from: number,
+  to: number,
+  sizes: readonly BucketSize[],
+  level: number,
+  plan: BucketPlan,
+): void {
   if (from >= to) return;
-  const size = BUCKET_SIZES[level];
+  const size = sizes[level];
   if (size === undefined) {
     plan.rows.push({ from, to });
     return;
@@ -39,10 +55,10 @@ function split(from: number, to: number, level: number, plan: BucketPlan): void 
   const first = from === -Infinity ? from : Math.ceil(from / size) * size;
   const end = to === Infinity ? to : Math.floor(to / size) * size;
   if (first >= end) {
-    split(from, to, level + 1, plan);
+    split(from, to, sizes, level + 1, plan);
     return;
   }
-  split(from, first, level + 1, plan);
+  split(from, first, sizes, level + 1, plan);
   plan.buckets.push({ size, from: first, to: end });
-  split(end, to, level + 1, plan);
+  split(end, to, sizes, level + 1, plan);
 }

@@ -1,4 +1,4 @@
-import { bucketOf, planBuckets, type BucketPlan } from './buckets';
+import { LONG_BUCKET_SIZES, bucketOf, planBuckets, type BucketPlan } from './buckets';
 
 const DAY = 86_400;
 const HOUR = 3_600;
@@ -82,5 +82,29 @@ describe('planBuckets', () => {
       // At most two partial hours of rows are ever counted.
       expect(plan.rows.reduce((n, r) => n + r.to - r.from, 0)).toBeLessThan(2 * HOUR);
     }
+  });
+
+  it('with thirty-day buckets too: a recount to the second, whole months in the middle', () => {
+    const int = ints(11);
+    const times = Array.from({ length: 3000 }, () => T0 + int(-400 * DAY, 400 * DAY));
+    for (let i = 0; i < 300; i++) {
+      const a = T0 + int(-420 * DAY, 420 * DAY);
+      const b = a + int(0, i % 3 ? 40 * DAY : 700 * DAY);
+      const from = i % 17 === 0 ? undefined : a;
+      const to = i % 13 === 0 ? undefined : b;
+      const expected = times.filter(
+        (t) => (from === undefined || t >= from) && (to === undefined || t <= to),
+      );
+      const plan = planBuckets(from, to, LONG_BUCKET_SIZES);
+      expect(countByPlan(times, plan)).toBe(expected.length);
+      expect(plan.rows.reduce((n, r) => n + r.to - r.from, 0)).toBeLessThan(2 * HOUR);
+      // Never more than 29 whole days on either side of the months.
+      const days = plan.buckets.filter((x) => x.size === DAY);
+      expect(days.reduce((n, x) => n + (x.to - x.from) / DAY, 0)).toBeLessThanOrEqual(2 * 29);
+    }
+    expect(planBuckets(undefined, undefined, LONG_BUCKET_SIZES)).toEqual({
+      buckets: [{ size: 30 * DAY, from: -Infinity, to: Infinity }],
+      rows: [],
+    });
   });
 });
