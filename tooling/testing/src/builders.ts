@@ -31,6 +31,7 @@ import type {
   BotChat,
   DeadLetter,
   JournalEntry,
+  LoggedEvent,
   LeadTransition,
   NewCampaign,
   LeadUnitOfWork,
@@ -363,3 +364,7 @@ export const organicIncrement = (
   day: '2025-01-15',
   ...o,
 });
+
+/** Events at consecutive log positions from `first` (partition 0), as a consumer is handed them. */
+export const atPositions = <E extends DomainEvent>(events: readonly E[], first = 100): LoggedEvent<E>[] =>
+  events.map((event, i) => ({ partition: 0, seq: first + i, event }));
