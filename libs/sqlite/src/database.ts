@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { COUNTED, addMissingSizes, backfillCounts, countsSchema } from './bucket-counts';
+import { addAccountDays } from './stats-store';
 
 export type Db = Database.Database;
 
@@ -123,17 +124,6 @@ CREATE TABLE IF NOT EXISTS signing_secrets (
 CREATE TABLE IF NOT EXISTS stats_checkpoints (part INTEGER PRIMARY KEY, seq INTEGER NOT NULL);
 `;
 
-const ROLLUP_COUNTERS = 'starts, holds, confirms, cancels, trashes, joins, leaves';
-
-/** Every daily counter of an account over all its campaigns and chats. */
-const ACCOUNT_DAYS_SCHEMA = `
-CREATE TABLE rollup_account_days (
-  account INTEGER NOT NULL, day TEXT NOT NULL, starts INTEGER NOT NULL DEFAULT 0, holds INTEGER NOT NULL DEFAULT 0,
-  confirms INTEGER NOT NULL DEFAULT 0, cancels INTEGER NOT NULL DEFAULT 0, trashes INTEGER NOT NULL DEFAULT 0,
-  joins INTEGER NOT NULL DEFAULT 0, leaves INTEGER NOT NULL DEFAULT 0,
-  PRIMARY KEY (account, day)
-) WITHOUT ROWID;`;
-
 /**
  * Opens (creating when needed) the embedded database file. WAL with synchronous=NORMAL: a committed
  * transaction survives a crash or kill -9 of the process; only an OS crash or power loss can take
@@ -150,9 +140,6 @@ export function openDatabase(dataDir: string, options: { synchronous?: 'NORMAL' 
   const missing = Object.values(COUNTED).filter(
     (t) => !db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(t.counts),
   );
-  const accountDaysMissing = !db
-    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'rollup_account_days'")
-    .get();
   db.exec(SCHEMA);
   // Counts tables came after the rows they count: a file made before them is counted once, here,
   // in the transaction that makes them. So do the account-wide rollups, from the others.
@@ -162,17 +149,7 @@ export function openDatabase(dataDir: string, options: { synchronous?: 'NORMAL' 
       backfillCounts(db, t);
     }
     for (const t of Object.values(COUNTED)) addMissingSizes(db, t);
-    if (accountDaysMissing) {
-      db.exec(ACCOUNT_DAYS_SCHEMA);
-      db.exec(`INSERT INTO rollup_account_days (account, day, ${ROLLUP_COUNTERS})
-        SELECT account, day, ${ROLLUP_COUNTERS.split(', ')
-          .map((c) => `SUM(${c})`)
-          .join(', ')} FROM (
-          SELECT account, day, starts, holds, confirms, cancels, trashes, 0 AS joins, 0 AS leaves FROM rollup_leads
-          UNION ALL
-          SELECT account, day, 0, 0, 0, 0, 0, joins, leaves FROM rollup_organic
-        ) GROUP BY account, day`);
-    }
+    addAccountDays(db);
   })();
   // Files made before these columns existed get them in place.
   addColumn(db, 'leads', 'checked', 'INTEGER NOT NULL DEFAULT 0');

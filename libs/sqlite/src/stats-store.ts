@@ -20,6 +20,34 @@ const organicCounters = (r: readonly (string | number)[], at: number): OrganicCo
   leaves: r[at + 1] as number,
 });
 
+/** Adds one to the sum kept under `id`, making it first when it is not there yet. */
+function bump<S extends { n: number }>(sums: Map<string, S>, id: string, make: () => S): void {
+  let sum = sums.get(id);
+  if (!sum) sums.set(id, (sum = make()));
+  sum.n += 1;
+}
+
+/**
+ * Makes the account-wide day rollups of a file made before them, filled from the per-campaign and
+ * per-chat ones; call in the transaction that opens the file, so they are made and filled together.
+ */
+export function addAccountDays(db: Db): void {
+  if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'rollup_account_days'").get())
+    return;
+  const all = [...LEAD_COUNTERS, ...ORGANIC_COUNTERS];
+  db.exec(`CREATE TABLE rollup_account_days (
+    account INTEGER NOT NULL, day TEXT NOT NULL, ${all.map((c) => `${c} INTEGER NOT NULL DEFAULT 0`).join(', ')},
+    PRIMARY KEY (account, day)
+  ) WITHOUT ROWID`);
+  const zeros = (counters: readonly string[]) => counters.map((c) => `0 AS ${c}`).join(', ');
+  db.exec(`INSERT INTO rollup_account_days (account, day, ${all.join(', ')})
+    SELECT account, day, ${all.map((c) => `SUM(${c})`).join(', ')} FROM (
+      SELECT account, day, ${LEAD_COUNTERS.join(', ')}, ${zeros(ORGANIC_COUNTERS)} FROM rollup_leads
+      UNION ALL
+      SELECT account, day, ${zeros(LEAD_COUNTERS)}, ${ORGANIC_COUNTERS.join(', ')} FROM rollup_organic
+    ) GROUP BY account, day`);
+}
+
 export class SqliteStatsStore implements StatsStore {
   private readonly statements: StatementCache;
   private readonly applyTx;
@@ -60,6 +88,7 @@ export class SqliteStatsStore implements StatsStore {
         string,
         { counter: string; account: number; key: number; day: string; n: number }
       >();
+      const accountSums = new Map<string, { counter: string; account: number; day: string; n: number }>();
       for (const inc of increments) {
         let done = applied.get(inc.partition);
         if (done === undefined)
@@ -67,21 +96,13 @@ export class SqliteStatsStore implements StatsStore {
         if (inc.order <= done) continue;
         applied.set(inc.partition, inc.order);
         const counter = `${inc.kind}:${inc.counter}`;
+        const { account, day } = inc;
         const key = inc.kind === 'lead' ? inc.campaign : inc.chat;
-        const id = `${counter}|${inc.account}|${key}|${inc.day}`;
-        const sum = sums.get(id);
-        if (sum) sum.n += 1;
-        else sums.set(id, { counter, account: inc.account, key, day: inc.day, n: 1 });
+        bump(sums, `${counter}|${account}|${key}|${day}`, () => ({ counter, account, key, day, n: 0 }));
+        bump(accountSums, `${counter}|${account}|${day}`, () => ({ counter, account, day, n: 0 }));
       }
-      const accountDays = new Map<string, { counter: string; account: number; day: string; n: number }>();
-      for (const s of sums.values()) {
-        add.get(s.counter)!.run(s.account, s.key, s.day, s.n);
-        const id = `${s.counter}|${s.account}|${s.day}`;
-        const sum = accountDays.get(id);
-        if (sum) sum.n += s.n;
-        else accountDays.set(id, { counter: s.counter, account: s.account, day: s.day, n: s.n });
-      }
-      for (const s of accountDays.values()) addToAccount.get(s.counter)!.run(s.account, s.day, s.n);
+      for (const s of sums.values()) add.get(s.counter)!.run(s.account, s.key, s.day, s.n);
+      for (const s of accountSums.values()) addToAccount.get(s.counter)!.run(s.account, s.day, s.n);
       for (const [part, seq] of applied) writeCheckpoint.run(part, seq);
     });
   }
