@@ -1,3 +1,9 @@
+import {
+  addLeadCounters,
+  addOrganicCounters,
+  emptyLeadCounters,
+  emptyOrganicCounters,
+} from '@subtrack/domain';
 import type { RollupIncrement, StatsStore } from '@subtrack/ports';
 import {
   leadCounters,
@@ -119,18 +125,11 @@ export function statsStoreContract(name: string, factory: () => Promise<StoreFix
       ];
       for (const q of scopes) {
         const scope = { account: 1, fromDay: D14, toDay: D16, ...q };
-        let leads = leadCounters({});
-        for (const c of (await store().leadRollups(scope)).values())
-          leads = leadCounters({
-            starts: leads.starts + c.starts,
-            holds: leads.holds + c.holds,
-            confirms: leads.confirms + c.confirms,
-            cancels: leads.cancels + c.cancels,
-            trashes: leads.trashes + c.trashes,
-          });
-        let organic = organicCounters({});
+        let leads = emptyLeadCounters();
+        for (const c of (await store().leadRollups(scope)).values()) leads = addLeadCounters(leads, c);
+        let organic = emptyOrganicCounters();
         for (const c of (await store().organicRollups(scope)).values())
-          organic = organicCounters({ joins: organic.joins + c.joins, leaves: organic.leaves + c.leaves });
+          organic = addOrganicCounters(organic, c);
         expect({
           scope,
           leads: await store().leadTotals(scope),
